@@ -1,0 +1,43 @@
+{
+    "name": "Recouvrement amiable",
+    "summary": "Amicable debt recovery: dunning levels, automated reminders, "
+    "disputes, installment plans and hand-over to collection agencies",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "recouvrement_amiable contributors",
+    "license": "LGPL-3",
+    "depends": [
+        # customer invoices, receivable lines, payment terms, reconciliation
+        "account",
+        # chatter, mail templates, activities for phone calls
+        "mail",
+        # SMS reminders through Odoo's SMS gateway
+        "sms",
+        # E.164 normalisation of mobile numbers (wraps phonenumbers)
+        "phone_validation",
+        # customer portal: contest an invoice, sign a payment plan
+        "portal",
+        # company working calendar: public holidays for calls and SMS
+        "resource",
+    ],
+    "external_dependencies": {"python": ["xlsxwriter", "phonenumbers", "stdnum"]},
+    "data": [
+        "security/recouvrement_security.xml",
+        "security/ir.model.access.csv",
+        "report/recouvrement_report_templates.xml",
+        "data/mail_template_data.xml",
+        "data/recouvrement_policy_data.xml",
+        "data/ir_cron_data.xml",
+        "views/recouvrement_policy_views.xml",
+        "views/recouvrement_action_views.xml",
+        "views/recouvrement_run_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/recouvrement_call_outcome_views.xml",
+        "views/recouvrement_menus.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": False,
+}

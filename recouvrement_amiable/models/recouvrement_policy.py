@@ -1,0 +1,208 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules.contact_pressure import PressureLimits, parse_windows
+from ..rules.dunning import Level
+
+DEBTOR_TYPES = [("professional", "Professional"), ("consumer", "Consumer")]
+
+
+class RecouvrementPolicy(models.Model):
+    _name = "recouvrement.policy"
+    _description = "Dunning policy"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    debtor_type = fields.Selection(
+        DEBTOR_TYPES,
+        required=True,
+        default="professional",
+        help="Kind of debtor the policy is written for: professionals owe "
+        "late-payment penalties and the 40 EUR indemnity, consumers do not.",
+    )
+    level_ids = fields.One2many("recouvrement.level", "policy_id", copy=True)
+    level_count = fields.Integer(compute="_compute_level_count")
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Default collector",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Collector of customers who have none: phone calls and "
+        "validations are assigned to this user.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Fallback e-mail",
+        domain="[('model', '=', 'recouvrement.action')]",
+        help="E-mail sent when an SMS cannot reach the debtor and the level has "
+        "no e-mail template of its own.",
+    )
+    report_id = fields.Many2one(
+        "ir.actions.report",
+        string="Fallback letter",
+        domain="[('model', '=', 'recouvrement.action')]",
+        help="Letter printed when neither SMS nor e-mail can reach the debtor.",
+    )
+    statement_report_id = fields.Many2one(
+        "ir.actions.report",
+        string="Statement",
+        domain="[('model', '=', 'recouvrement.action')]",
+        help="PDF statement of the overdue invoices attached to reminder e-mails.",
+    )
+
+    # Contact pressure (LEGAL_FR.md section 5 gives the defaults).
+    min_days_between_contacts = fields.Integer(
+        default=3, help="Minimum days between two contacts with the same debtor."
+    )
+    max_contacts_7_days = fields.Integer(
+        string="Contacts per 7 days",
+        default=2,
+        help="Maximum contacts with a debtor over any 7 days (0: no limit).",
+    )
+    max_contacts_30_days = fields.Integer(
+        string="Contacts per 30 days",
+        default=6,
+        help="Maximum contacts with a debtor over any 30 days (0: no limit).",
+    )
+    no_contact_rest_days = fields.Boolean(
+        string="No calls or SMS on rest days",
+        default=True,
+        help="No calls or SMS on Sundays and on the public holidays of the "
+        "company's working calendar.",
+    )
+    call_morning_start = fields.Float(default=10.0)
+    call_morning_end = fields.Float(default=13.0)
+    call_afternoon_start = fields.Float(default=14.0)
+    call_afternoon_end = fields.Float(default=20.0)
+    sms_start = fields.Float(string="SMS from", default=8.0)
+    sms_end = fields.Float(string="SMS until", default=20.0)
+
+    _sql_constraints = [
+        (
+            "limits_positive",
+            (
+                "CHECK(min_days_between_contacts >= 0 AND max_contacts_7_days >= 0 "
+                "AND max_contacts_30_days >= 0)"
+            ),
+            "Contact limits cannot be negative.",
+        ),
+    ]
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    def _hour_windows(self):
+        """Allowed hour windows per real-time channel."""
+        self.ensure_one()
+        return {
+            "phone": [
+                (self.call_morning_start, self.call_morning_end),
+                (self.call_afternoon_start, self.call_afternoon_end),
+            ],
+            "sms": [(self.sms_start, self.sms_end)],
+        }
+
+    @api.constrains(
+        "call_morning_start",
+        "call_morning_end",
+        "call_afternoon_start",
+        "call_afternoon_end",
+        "sms_start",
+        "sms_end",
+    )
+    def _check_hours(self):
+        for policy in self:
+            for windows in policy._hour_windows().values():
+                try:
+                    parse_windows(windows)
+                except ValueError as error:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy “%(policy)s”: contact hours must be between 00:00 "
+                            "and 24:00, each period must end after it starts, and the "
+                            "morning must end before the afternoon starts.",
+                            policy=policy.name,
+                        )
+                    ) from error
+
+    @api.constrains(
+        "min_days_between_contacts", "max_contacts_7_days", "max_contacts_30_days"
+    )
+    def _check_limits(self):
+        for policy in self:
+            if (
+                policy.max_contacts_7_days
+                and policy.max_contacts_30_days
+                and policy.max_contacts_30_days < policy.max_contacts_7_days
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: the contacts allowed per 30 days "
+                        "cannot be fewer than those allowed per 7 days.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _pressure_limits(self):
+        self.ensure_one()
+        return PressureLimits(
+            min_days_between=self.min_days_between_contacts,
+            max_per_7_days=self.max_contacts_7_days,
+            max_per_30_days=self.max_contacts_30_days,
+            no_contact_on_sundays=self.no_contact_rest_days,
+            windows={k: tuple(v) for k, v in self._hour_windows().items()},
+        )
+
+    def _recouvrement_rule_levels(self):
+        """The ladder as the plain rules' data classes, in order."""
+        self.ensure_one()
+        return [
+            Level(level.id, level.sequence, level.days, level.min_amount)
+            for level in self.level_ids.sorted(lambda lv: (lv.sequence, lv.days, lv.id))
+        ]
+
+    def _recouvrement_internal_level_ids(self):
+        """Levels that do not contact the debtor (agency proposals)."""
+        return set(self.level_ids.filtered(lambda lv: lv.channel == "agency").ids)
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def run_dunning(self, date=None):
+        """Plan and perform today's reminders of all active policies of the
+        user's companies; return the ``recouvrement.action`` records created.
+
+        Running it twice on the same day creates nothing new; actions that
+        failed are retried, actions waiting for an allowed moment are
+        performed once it has come.
+        """
+        run = self.env["recouvrement.run"]._execute(
+            date or fields.Date.context_today(self)
+        )
+        return run.action_ids
+
+    def action_run_now(self):
+        """The "Run now" button: run, then show what was created."""
+        actions = self.run_dunning()
+        return self.env["recouvrement.run"]._action_show_created(actions)
+
+    def action_view_levels(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Levels"),
+            "res_model": "recouvrement.level",
+            "view_mode": "list,form",
+            "domain": [("policy_id", "=", self.id)],
+            "context": {"default_policy_id": self.id},
+        }

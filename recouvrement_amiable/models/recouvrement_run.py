@@ -1,0 +1,367 @@
+import logging
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import split_every
+
+from ..rules.dunning import OpenInvoice, plan_reminder
+from .selections import PENDING_STATES, PERFORMED_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class RecouvrementRun(models.Model):
+    """One execution of the dunning run: what it planned and performed.
+
+    ``recouvrement.policy.run_dunning`` (the daily cron and the "Run now"
+    button) creates one; it gathers the open receivable lines of every
+    debtor in one query, decides per debtor with the plain rules of
+    ``rules.dunning`` and ``rules.contact_pressure``, creates the actions in
+    bulk and performs those whose moment has come.
+    """
+
+    _name = "recouvrement.run"
+    _description = "Dunning run"
+    _order = "id desc"
+
+    date = fields.Date(required=True, index=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.user
+    )
+    company_ids = fields.Many2many("res.company", readonly=True)
+    action_ids = fields.One2many("recouvrement.action", "run_id", readonly=True)
+    action_count = fields.Integer(compute="_compute_counts")
+    debtor_count = fields.Integer(string="Debtors examined", readonly=True)
+    performed_count = fields.Integer(string="Reminders performed", readonly=True)
+    failed_count = fields.Integer(string="Failures", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+
+    @api.depends("action_ids")
+    def _compute_counts(self):
+        for run in self:
+            run.action_count = len(run.action_ids)
+
+    @api.depends("date")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = self.env._("Run of %(date)s", date=run.date)
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _execute(self, on_date, companies=None, batch_size=0, progress=None):
+        """Run the dunning for ``companies`` (default: the user's) on
+        ``on_date``. ``batch_size`` debtors are planned and performed at a
+        time; ``progress(done, remaining)`` is called after each batch (the
+        cron commits there)."""
+        started = time.monotonic()
+        companies = companies or self.env.companies
+        run = self.create(
+            {"date": on_date, "company_ids": [fields.Command.set(companies.ids)]}
+        )
+        Action = self.env["recouvrement.action"]
+        now = fields.Datetime.now()
+
+        broken = Action.with_context(allowed_company_ids=companies.ids)._check_promises(
+            on_date
+        )
+        skip_delay = {(a.company_id.id, a.partner_id.id) for a in broken}
+
+        # Actions of earlier runs whose moment has come, and failures to retry.
+        earlier = Action.search(
+            [
+                ("company_id", "in", companies.ids),
+                "|",
+                "&",
+                ("state", "=", "waiting"),
+                ("scheduled_at", "<=", now),
+                ("state", "=", "failed"),
+            ]
+        )
+        performed = earlier._perform_due_now(now)
+
+        debtors, credits = run._gather(on_date, companies)
+        keys = sorted(debtors)
+        done = 0
+        for chunk in split_every(batch_size or max(len(keys), 1), keys):
+            actions = run._plan(
+                on_date, {key: debtors[key] for key in chunk}, credits, skip_delay
+            )
+            performed |= actions._perform_due_now(now)
+            done += len(chunk)
+            if progress:
+                progress(done, len(keys) - done)
+        run.write(
+            {
+                "debtor_count": len(keys),
+                "performed_count": len(
+                    performed.filtered(lambda a: a.state in PERFORMED_STATES)
+                ),
+                "failed_count": len(performed.filtered(lambda a: a.state == "failed")),
+                "duration": time.monotonic() - started,
+            }
+        )
+        _logger.info(
+            "dunning run %s: %d debtors, %d actions created, %d performed in %.1fs",
+            on_date,
+            len(keys),
+            len(run.action_ids),
+            run.performed_count,
+            run.duration,
+        )
+        return run
+
+    @api.model
+    def _cron_run_dunning(self, batch_size=200):
+        """Daily cron: every company, debtors in batches, committing between
+        batches and reporting progress (a restarted run creates nothing twice)."""
+        cron = self.env["ir.cron"]
+
+        def progress(done, remaining):
+            cron._notify_progress(done=done, remaining=remaining)
+            # Commit between batches: what is done survives a later failure,
+            # and the run is idempotent for the day, so a restart resumes.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        # sudo: the cron's user may not belong to every company; the cron
+        # runs the dunning of all of them.
+        companies = self.env["res.company"].sudo().search([])
+        self.sudo().with_context(allowed_company_ids=companies.ids)._execute(
+            fields.Date.context_today(self),
+            companies,
+            batch_size=batch_size,
+            progress=progress,
+        )
+
+    @api.model
+    def _cron_perform_waiting(self):
+        """Hourly cron: perform the actions whose allowed moment has come."""
+        # sudo: see _cron_run_dunning.
+        Action = self.env["recouvrement.action"].sudo()
+        due = Action.search(
+            [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())]
+        )
+        for company, actions in due.grouped("company_id").items():
+            actions.with_context(allowed_company_ids=company.ids)._perform_due_now(
+                fields.Datetime.now()
+            )
+
+    @api.model
+    def _action_show_created(self, actions):
+        if not actions:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": self.env._("Nothing to remind today."),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return actions._get_records_action(name=self.env._("Reminders created"))
+
+    # ------------------------------------------------------------------
+    # Gathering
+    # ------------------------------------------------------------------
+
+    def _gather(self, on_date, companies):
+        """Open invoices of every debtor, in one query on receivable lines:
+        {(company_id, partner_id): [(move, due date, residual, residual in
+        the invoice currency)]}, and the credits (unreconciled payments and
+        credit notes, negative) per debtor."""
+        lead = self._courtesy_lead(companies)
+        lines = self.env["account.move.line"]
+        receivable = [
+            ("company_id", "in", companies.ids),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("partner_id", "!=", False),
+        ]
+        groups = lines._read_group(
+            receivable
+            + [
+                ("move_id.move_type", "=", "out_invoice"),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<=", on_date + timedelta(days=lead)),
+            ],
+            groupby=["company_id", "partner_id", "move_id"],
+            aggregates=[
+                "date_maturity:min",
+                "amount_residual:sum",
+                "amount_residual_currency:sum",
+            ],
+        )
+        debtors = defaultdict(list)
+        for company, partner, move, due, residual, residual_currency in groups:
+            debtors[(company.id, partner.id)].append(
+                (move, due, residual, residual_currency)
+            )
+        credits = lines._read_group(
+            receivable
+            + [
+                ("amount_residual", "<", 0),
+                ("partner_id", "in", [k[1] for k in debtors]),
+            ],
+            groupby=["company_id", "partner_id"],
+            aggregates=["amount_residual:sum"],
+        )
+        return debtors, {(c.id, p.id): amount for c, p, amount in credits}
+
+    def _courtesy_lead(self, companies):
+        """How many days before the due date the earliest courtesy level
+        starts (0 without courtesy levels)."""
+        earliest = self.env["recouvrement.level"]._read_group(
+            [("company_id", "in", companies.ids), ("policy_id.active", "=", True)],
+            aggregates=["days:min"],
+        )[0][0]
+        return max(-(earliest or 0), 0)
+
+    # ------------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------------
+
+    def _plan(self, on_date, debtors, credits, skip_delay):
+        """Create today's action of each debtor of ``debtors`` that is due
+        one. Returns the actions created."""
+        Action = self.env["recouvrement.action"]
+        if not debtors:
+            return Action
+        partner_ids = list({key[1] for key in debtors})
+        busy = {
+            (company.id, partner.id)
+            for company, partner in Action._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    "|",
+                    "|",
+                    ("state", "in", PENDING_STATES),
+                    ("planned_date", "=", on_date),
+                    "&",
+                    ("promise_state", "=", "pending"),
+                    ("promise_date", ">=", on_date),
+                ],
+                groupby=["company_id", "partner_id"],
+            )
+        }
+        moves = self.env["account.move"].browse(
+            [move.id for invoices in debtors.values() for move, *_ in invoices]
+        )
+        blocked = moves._recouvrement_blocking_reasons(on_date)
+        paused = moves._recouvrement_paused_days(on_date)
+        forced = moves._recouvrement_forced_levels()
+        current = {move.id: move.recouvrement_level_id.id for move in moves}
+
+        vals_list, lines_list = [], []
+        settings = self._debtor_settings(debtors, on_date)
+        for key, invoices in debtors.items():
+            if key in busy or key not in settings:
+                continue
+            policy, collector = settings[key]
+            open_invoices = [
+                OpenInvoice(
+                    id=move.id,
+                    due_date=due,
+                    residual=residual,
+                    current_level_id=current.get(move.id) or None,
+                    paused_days=paused.get(move.id, 0),
+                    forced_level_id=forced.get(move.id),
+                )
+                for move, due, residual, _cur in invoices
+                if move.id not in blocked
+            ]
+            if not open_invoices:
+                continue
+            overdue = sum(
+                inv.residual for inv in open_invoices if inv.due_date < on_date
+            )
+            if overdue and overdue + credits.get(key, 0.0) <= 0:
+                # Unallocated payments or credit notes cover what is overdue.
+                continue
+            reminder = plan_reminder(
+                policy._recouvrement_rule_levels(),
+                open_invoices,
+                on_date,
+                skip_delay=key in skip_delay,
+                internal_level_ids=policy._recouvrement_internal_level_ids(),
+            )
+            if not reminder:
+                continue
+            level = self.env["recouvrement.level"].browse(reminder.level.id)
+            vals_list.append(
+                {
+                    "company_id": key[0],
+                    "partner_id": key[1],
+                    "policy_id": policy.id,
+                    "level_id": level.id,
+                    "channel": level.channel,
+                    "state": "to_validate" if level.needs_validation else "waiting",
+                    "run_id": self.id,
+                    "planned_date": on_date,
+                    "user_id": collector.id,
+                }
+            )
+            by_move = {
+                move.id: (move, due, residual, cur)
+                for move, due, residual, cur in invoices
+            }
+            lines_list.append(
+                [
+                    {
+                        "move_id": move_id,
+                        "level_id": level_id,
+                        "date_due": by_move[move_id][1],
+                        "days_late": (on_date - by_move[move_id][1]).days,
+                        "move_currency_id": by_move[move_id][0].currency_id.id,
+                        "amount_total": by_move[move_id][0].amount_total,
+                        "amount_residual": by_move[move_id][2],
+                        "amount_residual_currency": by_move[move_id][3],
+                    }
+                    for move_id, level_id in reminder.invoice_levels.items()
+                ]
+            )
+        actions = Action.create(vals_list)
+        line_vals = []
+        for action, lines in zip(actions, lines_list, strict=True):
+            for vals in lines:
+                vals["action_id"] = action.id
+                line_vals.append(vals)
+        self.env["recouvrement.action.line"].create(line_vals)
+        actions.filtered(lambda a: a.state == "to_validate")._prepare_previews()
+        return actions
+
+    def _debtor_settings(self, debtors, on_date):
+        """{(company_id, partner_id): (policy, collector)} for the debtors
+        that may be reminded (policy with levels, no active "no dunning")."""
+        result = {}
+        by_company = defaultdict(list)
+        for company_id, partner_id in debtors:
+            by_company[company_id].append(partner_id)
+        for company_id, partner_ids in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+            for partner in partners:
+                if partner.recouvrement_no_dunning and (
+                    not partner.recouvrement_no_dunning_until
+                    or partner.recouvrement_no_dunning_until >= on_date
+                ):
+                    continue
+                policy = (
+                    partner.recouvrement_policy_id
+                    or company._recouvrement_default_policy(
+                        partner.recouvrement_debtor_type
+                    )
+                )
+                if not policy or not policy.active or not policy.level_ids:
+                    continue
+                collector = (
+                    partner.recouvrement_collector_id
+                    or policy.collector_id
+                    or policy.create_uid
+                )
+                result[(company_id, partner.id)] = (policy, collector)
+        return result

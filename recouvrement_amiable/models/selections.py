@@ -1,0 +1,40 @@
+"""Selections shared by the reminder models, views and wizards."""
+
+from ..rules.contact_pressure import (
+    WAIT_HOURS,
+    WAIT_MIN_GAP,
+    WAIT_MONTH_LIMIT,
+    WAIT_REST_DAY,
+    WAIT_WEEK_LIMIT,
+)
+
+ACTION_STATES = [
+    ("waiting", "Waiting"),
+    ("to_validate", "To validate"),
+    ("to_do", "To do"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+# States in which the action reached (or is reaching) the debtor.
+PERFORMED_STATES = ("to_do", "done")
+# States that keep a debtor from getting a new action until handled.
+PENDING_STATES = ("waiting", "to_validate", "failed")
+
+WAIT_REASONS = [
+    (WAIT_MIN_GAP, "Minimum days between two contacts"),
+    (WAIT_WEEK_LIMIT, "Contacts allowed per 7 days reached"),
+    (WAIT_MONTH_LIMIT, "Contacts allowed per 30 days reached"),
+    (WAIT_REST_DAY, "Sunday or public holiday"),
+    (WAIT_HOURS, "Outside the allowed contact hours"),
+]
+
+OUTCOMES = [
+    ("reached", "Reached"),
+    ("no_answer", "No answer"),
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("wrong_number", "Wrong number"),
+]
+
+PROMISE_STATES = [("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")]

@@ -1,0 +1,4 @@
+from . import test_foundation
+from . import test_dunning_run
+from . import test_dunning_pressure
+from . import test_dunning_security

@@ -1,0 +1,416 @@
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import NOW, TODAY, RecouvrementCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestDunningRun(RecouvrementCommon):
+    def test_first_reminder_on_its_day_not_before(self):
+        invoice = self.invoice(self.debtor, 1000.0, days_late=6)
+        self.assertFalse(self.run_dunning())
+        actions = self.run_dunning(TODAY + timedelta(days=1))
+        self.assertEqual(len(actions), 1)
+        self.assertEqual(actions.level_id, self.levels[7])
+        self.assertEqual(actions.line_ids.move_id, invoice)
+        self.assertEqual(invoice.recouvrement_level_id, self.levels[7])
+
+    def test_courtesy_before_due_date(self):
+        invoice = self.invoice(self.debtor, 250.0, days_late=-3)
+        action = self.run_dunning()
+        self.assertEqual(action.level_id, self.levels[-3])
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.line_ids.move_id, invoice)
+        self.assertEqual(action.line_ids.days_late, -3)
+
+    def test_one_reminder_per_debtor_at_the_highest_level(self):
+        old = self.invoice(self.debtor, 700.0, days_late=20)
+        recent = self.invoice(self.debtor, 300.0, days_late=9)
+        fresh = self.invoice(self.debtor, 100.0, days_late=2)
+        not_due = self.invoice(self.debtor, 999.0, days_late=-20)
+        # ``old`` already had its first reminder (D+7) ten days ago.
+        with freeze_time("2026-11-13 09:00:00"):
+            first = self.run_dunning(TODAY - timedelta(days=10))
+        # ``recent`` was then due the next day: its courtesy e-mail went too.
+        self.assertEqual(
+            {line.move_id: line.level_id for line in first.line_ids},
+            {old: self.levels[7], recent: self.levels[-3]},
+        )
+        action = self.run_dunning()
+        self.assertEqual(len(action), 1)
+        # The call (D+15) for ``old`` is the highest level: one call, listing
+        # every overdue invoice, each at its own level.
+        self.assertEqual(action.level_id, self.levels[15])
+        self.assertEqual(action.channel, "phone")
+        levels = {line.move_id: line.level_id for line in action.line_ids}
+        self.assertEqual(
+            levels,
+            {
+                old: self.levels[15],
+                recent: self.levels[7],
+                fresh: self.env["recouvrement.level"],
+            },
+        )
+        self.assertNotIn(not_due, action.line_ids.move_id)
+        self.assertEqual(action.amount_due, 1100.0)
+        self.assertEqual(action.state, "to_do")
+        activity = action.activity_id
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertEqual(activity.res_id, self.debtor.id)
+        self.assertIn("+33142685300", activity.note)
+        self.assertEqual(recent.recouvrement_level_id, self.levels[7])
+        self.assertFalse(fresh.recouvrement_level_id)
+
+    def test_reminder_email_queued_with_statement_and_chatter(self):
+        invoice = self.invoice(self.debtor, 1234.56, days_late=8)
+        action = self.run_dunning()
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.email_to, "compta@durand.example")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.mail_message_id.id)])
+        )
+        self.assertEqual(mail.recipient_ids, self.debtor)
+        self.assertEqual(mail.model, "res.partner")
+        self.assertEqual(mail.res_id, self.debtor.id)
+        self.assertIn(invoice.name, mail.body_html)
+        self.assertIn("1,234.56", mail.body_html)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        # Odoo renders reports as HTML in tests (see test_letters_rendered_as_pdf).
+        self.assertEqual(mail.attachment_ids.mimetype, "text/html")
+        self.assertIn(invoice.name, mail.attachment_ids.raw.decode())
+        self.assertEqual(action.attachment_id, mail.attachment_ids)
+        # Logged on the invoice's chatter.
+        note = invoice.message_ids.filtered(lambda m: action.name in (m.body or ""))
+        self.assertEqual(len(note), 1)
+
+    def test_skip_paid_credited_and_covered(self):
+        paid = self.invoice(self.debtor, 500.0, days_late=10)
+        self.pay(paid, 500.0)
+        credited = self.invoice(self.consumer, 200.0, days_late=12)
+        refund = credited._reverse_moves([{"invoice_date": TODAY}])
+        refund.action_post()
+        open_lines = (credited + refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        if open_lines:
+            open_lines.reconcile()
+        self.assertEqual(credited.payment_state, "reversed")
+        self.assertFalse(self.run_dunning())
+        # An unallocated payment covering what is overdue: no reminder either.
+        covered = self.invoice(self.debtor, 300.0, days_late=10)
+        payment = self.env["account.payment"].create(
+            {
+                "partner_id": self.debtor.id,
+                "amount": 300.0,
+                "payment_type": "inbound",
+                "partner_type": "customer",
+            }
+        )
+        payment.action_post()
+        self.assertEqual(covered.amount_residual, 300.0)
+        self.assertFalse(self.run_dunning())
+
+    def test_skip_no_dunning_until_its_end(self):
+        self.invoice(self.debtor, 500.0, days_late=10)
+        with self.assertRaises(ValidationError):
+            self.debtor.recouvrement_no_dunning = True
+        self.debtor.write(
+            {
+                "recouvrement_no_dunning": True,
+                "recouvrement_no_dunning_reason": "Litige commercial en cours",
+                "recouvrement_no_dunning_until": TODAY + timedelta(days=5),
+            }
+        )
+        self.assertFalse(self.run_dunning())
+        with freeze_time("2026-11-29 09:00:00"):
+            self.assertEqual(len(self.run_dunning(TODAY + timedelta(days=6))), 1)
+
+    def test_level_minimum_amount(self):
+        # 60 days late, already at the formal notice: the agency proposal needs 300.
+        invoice = self.invoice(self.debtor, 250.0, days_late=60)
+        self.levels[45].needs_validation = False
+        self.env["recouvrement.action.line"].create(
+            {
+                "action_id": self.env["recouvrement.action"]
+                .create(
+                    {
+                        "company_id": self.company.id,
+                        "partner_id": self.debtor.id,
+                        "policy_id": self.policy_pro.id,
+                        "level_id": self.levels[45].id,
+                        "channel": "formal_notice",
+                        "state": "done",
+                        "planned_date": TODAY - timedelta(days=10),
+                        "contact_date": datetime(2026, 11, 13, 9),
+                    }
+                )
+                .id,
+                "move_id": invoice.id,
+                "level_id": self.levels[45].id,
+                "date_due": invoice.invoice_date_due,
+                "amount_residual": 250.0,
+            }
+        )
+        self.assertEqual(invoice.recouvrement_level_id, self.levels[45])
+        self.assertFalse(self.run_dunning())
+        # With a second invoice the debtor owes 350: the agency is proposed
+        # for the first invoice; the new one does not climb with an internal
+        # proposal (the debtor is not contacted) and gets its first reminder
+        # at the next run.
+        second = self.invoice(self.debtor, 100.0, days_late=61)
+        action = self.run_dunning()
+        self.assertEqual((action.level_id, action.channel), (self.levels[60], "agency"))
+        self.assertEqual(
+            {line.move_id: line.level_id for line in action.line_ids},
+            {invoice: self.levels[60], second: self.env["recouvrement.level"]},
+        )
+        self.assertEqual(action.activity_id.user_id, self.collector)
+        with freeze_time("2026-11-24 09:00:00"):
+            following = self.run_dunning(TODAY + timedelta(days=1))
+        self.assertEqual(following.level_id, self.levels[7])
+        self.assertEqual(
+            {line.move_id: line.level_id for line in following.line_ids},
+            {invoice: self.levels[60], second: self.levels[7]},
+        )
+
+    def test_idempotent_on_the_same_day(self):
+        self.invoice(self.debtor, 500.0, days_late=10)
+        self.invoice(self.consumer, 80.0, days_late=12)
+        first = self.run_dunning()
+        self.assertEqual(len(first), 2)
+        self.assertFalse(self.run_dunning())
+        self.assertEqual(self.env["recouvrement.action"].search_count([]), 2)
+
+    def test_failure_then_retry_only_what_failed(self):
+        self.invoice(self.debtor, 500.0, days_late=10)
+        lost = self.env["res.partner"].create(
+            {"name": "Sans Contact SAS", "is_company": True}
+        )
+        self.invoice(lost, 400.0, days_late=10)
+        self.policy_pro.report_id = False  # no letter to fall back on
+        actions = self.run_dunning()
+        failed = actions.filtered(lambda a: a.partner_id == lost)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("no valid e-mail address", failed.failure_reason)
+        self.assertEqual(
+            actions.filtered(lambda a: a.partner_id == self.debtor).state, "done"
+        )
+        # Fixed contact data: the next run retries the failed action only.
+        lost.email = "compta@sans-contact.example"
+        self.assertFalse(self.run_dunning())
+        self.assertEqual(failed.state, "done")
+        self.assertEqual(self.env["recouvrement.action"].search_count([]), 2)
+
+    def test_channel_fallback_sms_email_letter(self):
+        self.consumer.mobile = "01 42 68 53 00"  # a landline: no SMS
+        invoice = self.invoice(self.consumer, 90.0, days_late=21)
+        sms_level = self.consumer_levels[20]
+        self.env["recouvrement.action.line"].create(
+            {
+                "action_id": self.env["recouvrement.action"]
+                .create(
+                    {
+                        "company_id": self.company.id,
+                        "partner_id": self.consumer.id,
+                        "policy_id": self.policy_consumer.id,
+                        "level_id": self.consumer_levels[10].id,
+                        "channel": "email",
+                        "state": "done",
+                        "planned_date": TODAY - timedelta(days=11),
+                        "contact_date": datetime(2026, 11, 12, 9),
+                    }
+                )
+                .id,
+                "move_id": invoice.id,
+                "level_id": self.consumer_levels[10].id,
+                "date_due": invoice.invoice_date_due,
+                "amount_residual": 90.0,
+            }
+        )
+        action = self.run_dunning()
+        self.assertEqual(action.level_id, sms_level)
+        self.assertEqual(action.channel, "email")
+        self.assertEqual(action.state, "done")
+        self.assertIn("not a mobile number", action.failure_reason)
+
+    def test_fallback_to_letter_without_mobile_nor_email(self):
+        self.consumer.write({"mobile": False, "email": False})
+        invoice = self.invoice(self.consumer, 90.0, days_late=11)
+        action = self.run_dunning()
+        self.assertEqual(action.level_id, self.consumer_levels[10])
+        self.assertEqual((action.channel, action.state), ("letter", "to_do"))
+        self.assertEqual(action.attachment_id.mimetype, "text/html")
+        self.assertIn("Camille Martin", action.attachment_id.raw.decode())
+        self.assertEqual(action.line_ids.move_id, invoice)
+        self.assertIn("no valid e-mail address", action.failure_reason)
+
+    def test_sms_sent_through_odoo_sms(self):
+        invoice = self.invoice(self.consumer, 90.0, days_late=21)
+        self.env["recouvrement.action"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.consumer.id,
+                "policy_id": self.policy_consumer.id,
+                "level_id": self.consumer_levels[10].id,
+                "channel": "email",
+                "state": "done",
+                "planned_date": TODAY - timedelta(days=11),
+                "contact_date": datetime(2026, 11, 12, 9),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_id": invoice.id,
+                            "level_id": self.consumer_levels[10].id,
+                            "date_due": invoice.invoice_date_due,
+                            "amount_residual": 90.0,
+                        }
+                    )
+                ],
+            }
+        )
+        action = self.run_dunning()
+        self.assertEqual(
+            (action.channel, action.state), ("sms", "done"), action.failure_reason
+        )
+        sms = self.env["sms.sms"].sudo().search([("partner_id", "=", self.consumer.id)])
+        self.assertEqual(sms.number, "+33781223344")
+        self.assertEqual(sms.state, "outgoing")
+        self.assertIn("90.00", sms.body)
+        self.assertIn(action.name, sms.body)
+
+    def test_validation_flow_formal_notice(self):
+        invoice = self.invoice(self.debtor, 2000.0, days_late=46)
+        self.env["recouvrement.action"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.debtor.id,
+                "policy_id": self.policy_pro.id,
+                "level_id": self.levels[30].id,
+                "channel": "letter",
+                "state": "done",
+                "planned_date": TODAY - timedelta(days=16),
+                "contact_date": datetime(2026, 11, 7, 9),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_id": invoice.id,
+                            "level_id": self.levels[30].id,
+                            "date_due": invoice.invoice_date_due,
+                            "amount_residual": 2000.0,
+                        }
+                    )
+                ],
+            }
+        )
+        action = self.run_dunning()
+        self.assertEqual(action.level_id, self.levels[45])
+        self.assertEqual(action.state, "to_validate")
+        self.assertIn(invoice.name, action.mail_body)
+        self.assertFalse(action.attachment_id)
+        action.with_user(self.collector).mail_subject = "Mise en demeure - dernier avis"
+        action.with_user(self.collector).action_validate()
+        self.assertEqual(action.state, "to_do")
+        self.assertEqual(action.validated_by_id, self.collector)
+        # HTML rendering in tests, stored as plain text for a non-admin user.
+        self.assertIn(action.attachment_id.mimetype, ("text/html", "text/plain"))
+        notice = action.attachment_id.raw.decode()
+        self.assertIn("Formal notice", notice)
+        self.assertIn("2,000.00", notice)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.mail_message_id.id)])
+        )
+        self.assertEqual(mail.subject, "Mise en demeure - dernier avis")
+        self.assertEqual(mail.attachment_ids, action.attachment_id)
+        action.with_user(self.collector).action_mark_sent()
+        self.assertEqual(action.state, "done")
+
+    def test_cancel_to_validate(self):
+        invoice = self.invoice(self.debtor, 2000.0, days_late=46)
+        self.levels[7].needs_validation = True
+        action = self.run_dunning()
+        self.assertEqual(action.line_ids.move_id, invoice)
+        action.with_user(self.collector).action_cancel()
+        self.assertEqual(action.state, "cancelled")
+        self.assertFalse(self.run_dunning())
+
+    def test_cron_batches_and_progress(self):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Client {i}", "email": f"c{i}@x.example", "is_company": True}
+                for i in range(5)
+            ]
+        )
+        for partner in partners:
+            self.invoice(partner, 100.0, days_late=8)
+        calls = []
+        with (
+            patch.object(self.env.cr, "commit", lambda: calls.append("commit")),
+            patch.object(
+                type(self.env["ir.cron"]),
+                "_notify_progress",
+                lambda self, done, remaining, **kw: calls.append((done, remaining)),
+            ),
+            freeze_time("2026-11-23 09:00:00"),
+        ):
+            self.env["recouvrement.run"]._cron_run_dunning(batch_size=2)
+        progress = [c for c in calls if c != "commit"]
+        self.assertEqual(progress, [(2, 3), (4, 1), (5, 0)])
+        self.assertEqual(calls.count("commit"), 3)
+        self.assertEqual(
+            self.env["recouvrement.action"].search_count(
+                [("partner_id", "in", partners.ids)]
+            ),
+            5,
+        )
+
+    def test_letters_rendered_as_pdf_one_per_debtor(self):
+        """Real wkhtmltopdf rendering: one call for several debtors, split
+        into one PDF per reminder."""
+        from io import BytesIO
+
+        from PyPDF2 import PdfFileReader
+
+        # No web server to fetch the style sheets from during the test: an
+        # address that refuses at once (wkhtmltopdf then renders unstyled).
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
+        self.levels[7].write(
+            {
+                "channel": "letter",
+                "report_id": self.env.ref(
+                    "recouvrement_amiable.action_report_letter"
+                ).id,
+            }
+        )
+        debtors = self.debtor | self.env["res.partner"].create(
+            [{"name": f"Garage Petit {i}", "is_company": True} for i in range(2)]
+        )
+        for debtor in debtors:
+            self.invoice(debtor, 500.0, days_late=8)
+        actions = (
+            self.env["recouvrement.policy"]
+            .with_context(force_report_rendering=True)
+            .run_dunning(TODAY)
+        )
+        self.assertEqual(len(actions), 3)
+        for action in actions:
+            self.assertEqual(action.attachment_id.mimetype, "application/pdf")
+            reader = PdfFileReader(BytesIO(action.attachment_id.raw))
+            text = " ".join(
+                "".join(page.extractText() for page in reader.pages).split()
+            )
+            self.assertIn(action.partner_id.name, text)
+            for other in actions - action:
+                self.assertNotIn(other.partner_id.name, text)

@@ -1,0 +1,1 @@
+from . import recouvrement_call_outcome
