@@ -1,0 +1,47 @@
+# Run by scripts/demo inside `odoo shell` (env is Odoo's environment).
+# ruff: noqa: F821
+import base64
+import io
+import os
+
+from PIL import Image, ImageDraw, ImageFont
+
+from odoo.addons.recouvrement_amiable.tools.data_generator import (
+    generate,
+    setup_french_company,
+)
+
+size = int(os.environ.get("DEMO_SIZE", "200"))
+company = setup_french_company(env)
+env["res.lang"]._activate_lang("fr_FR")
+env.ref("base.user_admin").write({"lang": "fr_FR", "tz": "Europe/Paris"})
+company.partner_id.lang = "fr_FR"
+company.resource_calendar_id.tz = "Europe/Paris"
+company.partner_id.write(
+    {"bank_ids": [(0, 0, {"acc_number": "FR76 3000 4000 0312 3456 7890 143"})]}
+)
+dataset = generate(env, debtors=max(size // 5, 1), invoices_per_debtor=5, seed=2026)
+
+
+def text_logo(text):
+    """A plain logo for the demo company (instead of Odoo's placeholder)."""
+    image = Image.new("RGB", (420, 90), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 40)
+    except OSError:
+        font = ImageFont.load_default()
+    draw.rounded_rectangle([4, 14, 66, 76], radius=12, fill=(30, 84, 140))
+    draw.text((88, 45), text, font=font, fill=(30, 84, 140), anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue())
+
+
+company.logo = text_logo("Atelier Lumière")
+env.cr.commit()
+print(
+    f"{dataset.counts['debtors']} customers, {dataset.counts['invoices']} invoices "
+    f"({dataset.counts['overdue']} overdue, {dataset.counts['partly_paid']} partly "
+    "paid)"
+)
