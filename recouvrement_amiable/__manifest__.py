@@ -37,6 +37,11 @@
         "wizards/recouvrement_call_outcome_views.xml",
         "views/recouvrement_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "recouvrement_amiable/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

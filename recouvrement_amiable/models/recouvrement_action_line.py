@@ -23,9 +23,14 @@ class RecouvrementActionLine(models.Model):
     date_due = fields.Date(string="Due date", required=True)
     days_late = fields.Integer()
     currency_id = fields.Many2one(related="action_id.currency_id")
-    move_currency_id = fields.Many2one("res.currency", string="Invoice currency")
+    move_currency_id = fields.Many2one(
+        related="move_id.currency_id", store=True, string="Invoice currency"
+    )
     amount_total = fields.Monetary(
-        currency_field="move_currency_id", string="Invoice total"
+        related="move_id.amount_total",
+        store=True,
+        currency_field="move_currency_id",
+        string="Invoice total",
     )
     amount_residual = fields.Monetary(
         string="Amount due",

@@ -316,8 +316,6 @@ class RecouvrementRun(models.Model):
                         "level_id": level_id,
                         "date_due": by_move[move_id][1],
                         "days_late": (on_date - by_move[move_id][1]).days,
-                        "move_currency_id": by_move[move_id][0].currency_id.id,
-                        "amount_total": by_move[move_id][0].amount_total,
                         "amount_residual": by_move[move_id][2],
                         "amount_residual_currency": by_move[move_id][3],
                     }

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import escape
 
 from odoo import api, fields, models
@@ -26,8 +28,12 @@ class RecouvrementCallOutcome(models.TransientModel):
 
     @api.onchange("outcome")
     def _onchange_outcome(self):
-        if self.outcome == "promise" and not self.promise_amount:
-            self.promise_amount = self.amount_due
+        # A promise defaults to the whole amount due within a week.
+        if self.outcome == "promise":
+            self.promise_amount = self.promise_amount or self.amount_due
+            self.promise_date = self.promise_date or fields.Date.context_today(
+                self
+            ) + timedelta(days=7)
 
     def action_confirm(self):
         self.ensure_one()
