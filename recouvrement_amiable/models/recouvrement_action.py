@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
+from ..tools.formatting import Formatter
 from .recouvrement_level import CHANNELS, PRINTED_CHANNELS
 from .selections import ACTION_STATES, OUTCOMES, PROMISE_STATES, WAIT_REASONS
 
@@ -133,10 +134,56 @@ class RecouvrementAction(models.Model):
         online = self._pay_online_companies()
         QWeb = self.env["ir.qweb"]
         for action in self:
+            with_links = action.company_id in online
             action.invoice_table_html = QWeb._render(
                 "recouvrement_amiable.invoice_table",
-                {"action": action, "with_links": action.company_id in online},
+                {
+                    "action": action.with_context(with_links=with_links),
+                    "with_links": with_links,
+                },
             )
+
+    def _invoice_table_values(self):
+        """The rows of the invoice table of a reminder, formatted in the
+        debtor's language. Formatting here once, rather than with QWeb
+        field widgets per cell, keeps a run over thousands of debtors fast."""
+        self.ensure_one()
+        formatter = self._formatter()
+        amount, day = formatter.amount, formatter.date
+        lines = self.line_ids
+        penalties = self.level_id.state_penalties and any(
+            line.interest_amount or line.indemnity_amount for line in lines
+        )
+        rows = [
+            {
+                "name": line.move_id.name,
+                "url": line.portal_url if self.env.context.get("with_links") else "",
+                "invoice_date": day(line.move_id.invoice_date),
+                "date_due": day(line.date_due),
+                "days_late": max(line.days_late, 0),
+                "total": amount(line.amount_total, line.move_currency_id),
+                "due": amount(line.amount_residual_currency, line.move_currency_id),
+                "interest": amount(line.interest_amount, line.move_currency_id),
+                "indemnity": amount(line.indemnity_amount, line.move_currency_id),
+            }
+            for line in lines
+        ]
+        currency = self.currency_id
+        return {
+            "rows": rows,
+            "penalties": penalties,
+            "total_due": amount(self.amount_due, currency),
+            "total_interest": amount(sum(lines.mapped("interest_amount")), currency),
+            "total_indemnity": amount(sum(lines.mapped("indemnity_amount")), currency),
+        }
+
+    def _formatter(self):
+        """A formatter in the debtor's language, shared by a batch."""
+        lang = self.partner_id.lang or self.env.lang
+        cache = self.env.cr.cache.setdefault("recouvrement_formatters", {})
+        if lang not in cache:
+            cache[lang] = Formatter(self.env, lang)
+        return cache[lang]
 
     def _pay_online_companies(self):
         """Companies where customers can pay invoices online (payment module

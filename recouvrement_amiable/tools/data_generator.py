@@ -61,7 +61,9 @@ def setup_french_company(env, company=None, values=None):
     if "siret" not in company.partner_id._fields:
         vals.pop("siret")
     vals.update(country_id=france.id, currency_id=euro.id)
-    if env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+    if env["account.move.line"].search_count(
+        [("company_id", "=", company.id)], limit=1
+    ):
         # The currency of a company with journal items cannot change.
         vals.pop("currency_id")
     company.write(vals)
