@@ -13,16 +13,20 @@ from rules.installments import (
     InstallmentAmountTooSmallError,
     InstallmentError,
     InvalidDownPaymentError,
+    InvalidTermShareError,
     NonPositiveCountError,
     NonPositiveInstallmentAmountError,
     NonPositiveTotalError,
     TooManyInstallmentsError,
     allocate_payments,
+    assign_due_dates,
     build_schedule,
+    build_term_schedule,
     check_first_date,
     first_breaching_installment,
     installment_dates,
     is_fully_paid,
+    split_by_shares,
     split_total,
 )
 
@@ -556,3 +560,186 @@ def test_split_by_amount_property(data, rounding):
     assert all(amount == installment_amount for amount in firsts)
     assert 0 < last <= installment_amount
     assert last % rounding == 0
+
+
+@given(
+    total_steps=st.integers(1, 10**11),
+    count=st.integers(1, 120),
+    rounding=st.sampled_from(ROUNDINGS),
+)
+def test_any_total_and_count_split_exactly(total_steps, count, rounding):
+    """For any total and count: non-negative, rounded, summing exactly."""
+    total = total_steps * rounding
+    try:
+        result = split_total(total, count=count, rounding=rounding)
+    except TooManyInstallmentsError:
+        assert count > total_steps
+        return
+    assert len(result) == count
+    assert sum(result) == total
+    assert all(amount >= 0 and amount % rounding == 0 for amount in result)
+
+
+# --------------------------------------------------------- payment terms
+
+
+def test_split_by_shares_percent_and_balance():
+    # 30 % / 70 % (balance) of 1,000.00.
+    assert split_by_shares(D("1000.00"), [("percent", 30), ("percent", 70)]) == (
+        amounts("300.00", "700.00")
+    )
+    # Thirds: each percentage rounded half up, the balance on the last.
+    assert split_by_shares(
+        D("100.00"), [("percent", "33.33"), ("percent", "33.33"), ("percent", 0)]
+    ) == amounts("33.33", "33.33", "33.34")
+    assert split_by_shares(
+        D("0.10"), [("percent", 50), ("percent", 50)], rounding=D("0.01")
+    ) == amounts("0.05", "0.05")
+    # 12.5 % of 0.10 = 0.0125 -> 0.01 (half up on the third decimal).
+    assert split_by_shares(D("0.10"), [("percent", "12.5"), ("percent", 0)]) == (
+        amounts("0.01", "0.09")
+    )
+    # 25 % of 0.10 = 0.025 -> 0.03 (half up, like Odoo's currency rounding).
+    assert split_by_shares(D("0.10"), [("percent", 25), ("percent", 0)]) == (
+        amounts("0.03", "0.07")
+    )
+
+
+def test_split_by_shares_fixed_and_down_payment():
+    # Down payment first; the term splits what is left.
+    assert split_by_shares(
+        D("1000.00"),
+        [("fixed", "200.00"), ("percent", 50), ("percent", 0)],
+        down_payment=D("100.00"),
+    ) == amounts("100.00", "200.00", "450.00", "250.00")
+    # A single line takes everything.
+    assert split_by_shares(D("99.99"), [("percent", 100)]) == amounts("99.99")
+
+
+def test_split_by_shares_refuses_empty_or_excessive_lines():
+    with pytest.raises(InvalidTermShareError) as error:
+        split_by_shares(D("100.00"), [("percent", 0), ("percent", 100)])
+    assert (error.value.position, error.value.amount) == (1, D("0.00"))
+    # Fixed amounts beyond the total leave nothing for the last line.
+    with pytest.raises(InvalidTermShareError) as error:
+        split_by_shares(D("100.00"), [("fixed", "150.00"), ("percent", 100)])
+    assert (error.value.position, error.value.amount) == (2, D("-50.00"))
+    with pytest.raises(InvalidTermShareError):
+        split_by_shares(D("0.01"), [("percent", 50), ("percent", 50)])
+    with pytest.raises(NonPositiveCountError):
+        split_by_shares(D("100.00"), [])
+    with pytest.raises(CountAboveMaximumError):
+        split_by_shares(D("100.00"), [("percent", 50)] * 3, max_count=2)
+    with pytest.raises(ValueError):
+        split_by_shares(D("100.00"), [("days", 50), ("percent", 50)])
+    with pytest.raises(NonPositiveTotalError):
+        split_by_shares(D("0"), [("percent", 100)])
+
+
+def test_term_schedule_in_date_order():
+    schedule = build_term_schedule(
+        D("1000.00"),
+        shares=[("percent", 30), ("percent", 70)],
+        dates=[date(2026, 12, 31), date(2027, 1, 31)],
+        start_date=date(2026, 12, 1),
+        down_payment=D("100.00"),
+        today=TODAY,
+    )
+    assert schedule == [
+        Installment(0, date(2026, 12, 1), D("100.00"), is_down_payment=True),
+        Installment(1, date(2026, 12, 31), D("270.00")),
+        Installment(2, date(2027, 1, 31), D("630.00")),
+    ]
+    with pytest.raises(FirstDateInPastError):
+        build_term_schedule(
+            D("100.00"),
+            shares=[("percent", 100)],
+            dates=[date(2026, 12, 1)],
+            start_date=date(2026, 11, 1),
+            today=TODAY,
+        )
+    with pytest.raises(DownPaymentDateError):
+        build_term_schedule(
+            D("100.00"),
+            shares=[("percent", 100)],
+            dates=[date(2026, 12, 1)],
+            start_date=TODAY,
+            down_payment=D("10.00"),
+            down_payment_date=date(2026, 12, 2),
+            today=TODAY,
+        )
+    with pytest.raises(ValueError):
+        build_term_schedule(
+            D("100.00"), shares=[("percent", 100)], dates=[], start_date=TODAY
+        )
+
+
+@given(
+    data=st.data(),
+    rounding=st.sampled_from(ROUNDINGS),
+)
+def test_split_by_shares_property(data, rounding):
+    total_steps = data.draw(st.integers(1, 10**9), label="total_steps")
+    percents = data.draw(
+        st.lists(st.integers(1, 9999), min_size=0, max_size=11), label="percents"
+    )
+    shares = [("percent", Decimal(p) / 100) for p in percents] + [("percent", 0)]
+    total = total_steps * rounding
+    try:
+        result = split_by_shares(total, shares, rounding=rounding)
+    except InvalidTermShareError:
+        return
+    assert len(result) == len(shares)
+    assert sum(result) == total
+    assert all(amount > 0 and amount % rounding == 0 for amount in result)
+
+
+# ----------------------------------------------------------------- ledger
+
+
+def test_assign_due_dates_one_invoice():
+    schedule = build_schedule(
+        D("1000.00"), first_date=date(2027, 1, 15), frequency="monthly", count=3
+    )
+    # One receivable line: due when the last installment completes it.
+    assert assign_due_dates([D("1000.00")], schedule) == [date(2027, 3, 15)]
+
+
+def test_assign_due_dates_several_lines():
+    schedule = build_schedule(
+        D("900.00"), first_date=date(2027, 1, 15), frequency="monthly", count=3
+    )
+    # Lines matching the installments get one installment date each.
+    assert assign_due_dates([D("300"), D("300"), D("300")], schedule) == [
+        date(2027, 1, 15),
+        date(2027, 2, 15),
+        date(2027, 3, 15),
+    ]
+    # A line straddling two installments is due with the second.
+    assert assign_due_dates([D("200"), D("500"), D("200")], schedule) == [
+        date(2027, 1, 15),
+        date(2027, 3, 15),
+        date(2027, 3, 15),
+    ]
+    assert assign_due_dates([D("450"), D("450")], schedule) == [
+        date(2027, 2, 15),
+        date(2027, 3, 15),
+    ]
+
+
+def test_assign_due_dates_after_payments_and_beyond_the_total():
+    schedule = build_schedule(
+        D("900.00"), first_date=date(2027, 1, 15), frequency="monthly", count=3
+    )
+    # 300 paid since the agreement settled the first installment.
+    assert assign_due_dates([D("600")], schedule, already_paid=D("300")) == [
+        date(2027, 3, 15)
+    ]
+    assert assign_due_dates([D("300"), D("300")], schedule, already_paid=300) == [
+        date(2027, 2, 15),
+        date(2027, 3, 15),
+    ]
+    # More owed than scheduled: the excess is due with the last installment.
+    assert assign_due_dates([D("1000")], schedule) == [date(2027, 3, 15)]
+    with pytest.raises(ValueError):
+        assign_due_dates([D("1")], [])

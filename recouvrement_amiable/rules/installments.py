@@ -32,7 +32,7 @@ unknown frequency, bad rounding step) raise plain ``ValueError``/``TypeError``.
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 
@@ -166,6 +166,18 @@ class DownPaymentDateError(InstallmentError):
         super().__init__(
             f"The down payment date {down_payment_date} must be between today "
             f"({today}) and the first installment date {first_date}."
+        )
+
+
+class InvalidTermShareError(InstallmentError):
+    """A payment term gives an installment of zero or less: its fixed
+    amounts or percentages leave nothing (or less) for the next ones."""
+
+    def __init__(self, position, amount):
+        self.position = position  # 1-based, in the term's order
+        self.amount = amount
+        super().__init__(
+            f"Line {position} of the payment term gives an installment of {amount}."
         )
 
 
@@ -389,6 +401,104 @@ def build_schedule(
     return schedule
 
 
+PERCENT = "percent"
+FIXED = "fixed"
+
+
+def split_by_shares(total, shares, *, down_payment=0, rounding=CENT, max_count=None):
+    """The amounts of a schedule following a payment term, down payment first.
+
+    ``shares`` are the term's lines in order, each ``(kind, value)``: a
+    percentage of the amount to split (``"percent"``, rounded half up to
+    ``rounding`` like Odoo rounds currencies) or a fixed amount
+    (``"fixed"``). As in Odoo, the LAST line takes the balance whatever its
+    kind, so the sum is exactly ``total``.
+    """
+    rounding = _rounding(rounding)
+    total = _money(total)
+    down_payment = _money(down_payment)
+    if total <= 0:
+        raise NonPositiveTotalError(total)
+    total_steps = _steps("total", total, rounding)
+    if down_payment < 0 or down_payment >= total:
+        raise InvalidDownPaymentError(down_payment, total)
+    down_steps = _steps("down_payment", down_payment, rounding)
+    if not shares:
+        raise NonPositiveCountError(0)
+    if max_count is not None and len(shares) > max_count:
+        raise CountAboveMaximumError(len(shares), max_count)
+    remaining_steps = total_steps - down_steps
+    steps = []
+    left = remaining_steps
+    for position, (kind, value) in enumerate(shares[:-1], start=1):
+        value = _money(value)
+        if kind == PERCENT:
+            share = (remaining_steps * value / 100).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+        elif kind == FIXED:
+            share = (value / rounding).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        else:
+            raise ValueError(f"Unknown share kind {kind!r}.")
+        share = int(share)
+        if share <= 0:
+            raise InvalidTermShareError(position, share * rounding)
+        if share >= left:
+            # Nothing (or less) is left for the next line.
+            raise InvalidTermShareError(position + 1, (left - share) * rounding)
+        steps.append(share)
+        left -= share
+    steps.append(left)
+    if down_steps:
+        steps.insert(0, down_steps)
+    return [step * rounding for step in steps]
+
+
+def build_term_schedule(
+    total,
+    *,
+    shares,
+    dates,
+    start_date,
+    down_payment=0,
+    down_payment_date=None,
+    rounding=CENT,
+    max_count=None,
+    today=None,
+):
+    """The installments of an agreement following a payment term applied
+    from ``start_date``: the term's lines as ``shares`` (see
+    ``split_by_shares``) and their due dates ``dates`` (computed by the
+    accounting from the start date). The down payment is due on
+    ``down_payment_date`` (default the start date), between today and the
+    first term date. Returned in date order, the down payment first.
+    """
+    if len(shares) != len(dates):
+        raise ValueError("One due date per payment term line is needed.")
+    amounts = split_by_shares(
+        total,
+        shares,
+        down_payment=down_payment,
+        rounding=rounding,
+        max_count=max_count,
+    )
+    if today is not None:
+        check_first_date(start_date, today)
+    schedule = []
+    if _money(down_payment) > 0:
+        down_payment_date = down_payment_date or start_date
+        first_term_date = min(dates)
+        if down_payment_date > first_term_date or (
+            today is not None and down_payment_date < today
+        ):
+            raise DownPaymentDateError(down_payment_date, first_term_date, today)
+        schedule.append(Installment(0, down_payment_date, amounts.pop(0), True))
+    ordered = sorted(zip(dates, amounts, strict=True), key=lambda pair: pair[0])
+    for sequence, (due_date, amount) in enumerate(ordered, start=1):
+        schedule.append(Installment(sequence, due_date, amount))
+    return schedule
+
+
 # -------------------------------------------------------------- payments
 
 
@@ -447,3 +557,38 @@ def is_fully_paid(allocations):
 
 def _date_order(installment):
     return (installment.due_date, installment.sequence)
+
+
+# ---------------------------------------------------------------- ledger
+
+
+def assign_due_dates(debts, installments, *, already_paid=0):
+    """The due date each open debt takes under a schedule.
+
+    ``debts`` are the open amounts (receivable lines) in the order payments
+    settle them (oldest first); ``installments`` the schedule;
+    ``already_paid`` what was paid since the schedule was agreed (it settled
+    the first installments). A debt is due on the date of the installment
+    that completes its payment: its new due date is the day by which the
+    agreement requires it to be fully paid. Returns one date per debt; a
+    debt beyond the schedule's total takes the last installment's date.
+    """
+    ordered = sorted(installments, key=_date_order)
+    if not ordered:
+        raise ValueError("A schedule needs at least one installment.")
+    ends = []
+    cumulated = Decimal(0)
+    for installment in ordered:
+        cumulated += _money(installment.amount)
+        ends.append((cumulated, installment.due_date))
+    position = _money(already_paid)
+    result = []
+    for debt in debts:
+        position += _money(debt)
+        due = ordered[-1].due_date
+        for end, due_date in ends:
+            if end >= position:
+                due = due_date
+                break
+        result.append(due)
+    return result
