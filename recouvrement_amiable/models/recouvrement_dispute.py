@@ -1,0 +1,690 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
+
+DISPUTE_STATES = [
+    ("open", "Open"),
+    ("in_progress", "In progress"),
+    ("resolved_justified", "Resolved: justified"),
+    ("resolved_rejected", "Resolved: rejected"),
+    ("cancelled", "Cancelled"),
+]
+# While a dispute is in one of these states, no reminder mentions its invoices.
+ACTIVE_STATES = ("open", "in_progress")
+CLOSED_STATES = ("resolved_justified", "resolved_rejected", "cancelled")
+
+
+class RecouvrementDisputeReason(models.Model):
+    _name = "recouvrement.dispute.reason"
+    _description = "Dispute reason"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    deadline_days = fields.Integer(
+        string="Days to resolve",
+        default=15,
+        help="Deadline given to the owner to resolve a dispute for this reason.",
+    )
+    active = fields.Boolean(default=True)
+
+    @api.constrains("deadline_days")
+    def _check_deadline_days(self):
+        for reason in self:
+            if reason.deadline_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The days to resolve a dispute (%(reason)s) must be at "
+                        "least 1.",
+                        reason=reason.name,
+                    )
+                )
+
+
+class RecouvrementDispute(models.Model):
+    """A customer contests one or more invoices: no reminder mentions them
+    until the owner (the sales rep) resolves the dispute."""
+
+    _name = "recouvrement.dispute"
+    _description = "Dispute on invoices"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", readonly=True, copy=False, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_dispute_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id)]",
+    )
+    reason_id = fields.Many2one(
+        "recouvrement.dispute.reason", required=True, tracking=True
+    )
+    description = fields.Text(help="What the customer says.")
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency", store=True, precompute=True
+    )
+    amount_residual = fields.Monetary(
+        string="Amount due", compute="_compute_amount_residual"
+    )
+    amount_disputed = fields.Monetary(
+        string="Disputed amount",
+        compute="_compute_amount_disputed",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Part of the amount due the customer contests (all of it by default).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        tracking=True,
+        index=True,
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Who resolves the dispute: the invoice's salesperson by default.",
+    )
+    collector_id = fields.Many2one("res.users", tracking=True)
+    state = fields.Selection(
+        DISPUTE_STATES, default="open", required=True, tracking=True, index=True
+    )
+    date_open = fields.Date(
+        string="Opened on",
+        required=True,
+        default=fields.Date.context_today,
+        readonly=True,
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    date_resolved = fields.Date(string="Resolved on", readonly=True, copy=False)
+    age_days = fields.Integer(string="Age (days)", compute="_compute_age")
+    is_overdue = fields.Boolean(
+        string="Past deadline",
+        compute="_compute_age",
+        search="_search_is_overdue",
+    )
+    resolution_note = fields.Html(copy=False)
+    credit_note_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_dispute_credit_note_rel",
+        "dispute_id",
+        "move_id",
+        string="Credit notes",
+        copy=False,
+        readonly=True,
+    )
+    source = fields.Selection(
+        [("internal", "Internal"), ("call", "Phone call"), ("portal", "Portal")],
+        default="internal",
+        required=True,
+        readonly=True,
+    )
+    action_id = fields.Many2one(
+        "recouvrement.action",
+        string="From the call",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+
+    _sql_constraints = [
+        (
+            "amount_disputed_positive",
+            "CHECK(amount_disputed IS NULL OR amount_disputed >= 0)",
+            "The disputed amount cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+
+    @api.depends("move_ids", "partner_id")
+    def _compute_user_id(self):
+        for dispute in self:
+            if not dispute.user_id:
+                dispute.user_id = (
+                    dispute.move_ids[:1].invoice_user_id
+                    or dispute.partner_id.user_id
+                    or self.env.user
+                )
+
+    @api.depends("move_ids")
+    def _compute_currency(self):
+        for dispute in self:
+            dispute.currency_id = (
+                dispute.move_ids[:1].currency_id or dispute.company_id.currency_id
+            )
+
+    @api.depends("move_ids.amount_residual")
+    def _compute_amount_residual(self):
+        for dispute in self:
+            dispute.amount_residual = sum(dispute.move_ids.mapped("amount_residual"))
+
+    @api.depends("reason_id", "date_open")
+    def _compute_date_deadline(self):
+        for dispute in self:
+            if dispute.reason_id and dispute.date_open:
+                dispute.date_deadline = dispute.date_open + timedelta(
+                    days=dispute.reason_id.deadline_days
+                )
+
+    @api.depends("date_open", "date_resolved", "date_deadline", "state")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            end = dispute.date_resolved or today
+            dispute.age_days = (
+                (end - dispute.date_open).days if dispute.date_open else 0
+            )
+            dispute.is_overdue = bool(
+                dispute.state in ACTIVE_STATES
+                and dispute.date_deadline
+                and dispute.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Past deadline'."))
+        today = fields.Date.context_today(self)
+        domain = [("state", "in", ACTIVE_STATES), ("date_deadline", "<", today)]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.depends("move_ids")
+    def _compute_amount_disputed(self):
+        # The whole amount due is disputed unless the user says otherwise.
+        for dispute in self:
+            dispute.amount_disputed = sum(dispute.move_ids.mapped("amount_residual"))
+
+    @api.onchange("move_ids")
+    def _onchange_move_ids(self):
+        if self.move_ids and not self.partner_id:
+            self.partner_id = self.move_ids[:1].commercial_partner_id
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+
+    @api.constrains("move_ids", "partner_id", "amount_disputed", "state")
+    def _check_invoices(self):
+        for dispute in self:
+            moves = dispute.move_ids
+            if not moves:
+                raise ValidationError(
+                    self.env._("A dispute concerns at least one invoice.")
+                )
+            wrong = moves.filtered(
+                lambda m: m.move_type != "out_invoice" or m.state != "posted"
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "Only posted customer invoices can be disputed: %(names)s.",
+                        names=", ".join(wrong.mapped("display_name")),
+                    )
+                )
+            others = moves.filtered(
+                lambda m, d=dispute: (
+                    m.commercial_partner_id != d.partner_id.commercial_partner_id
+                )
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "The invoices %(names)s are not %(customer)s's: open one "
+                        "dispute per customer.",
+                        names=", ".join(others.mapped("name")),
+                        customer=dispute.partner_id.display_name,
+                    )
+                )
+            if len(moves.currency_id) > 1:
+                raise ValidationError(
+                    self.env._("The invoices of a dispute must share one currency.")
+                )
+            if dispute.state not in ACTIVE_STATES:
+                continue
+            residual = sum(moves.mapped("amount_residual"))
+            if dispute.currency_id.compare_amounts(dispute.amount_disputed, 0) <= 0:
+                raise ValidationError(
+                    self.env._("The disputed amount must be greater than zero.")
+                )
+            if (
+                dispute.currency_id.compare_amounts(dispute.amount_disputed, residual)
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The disputed amount (%(disputed)s) cannot exceed the "
+                        "amount due on the invoices (%(due)s).",
+                        disputed=format_amount(
+                            self.env, dispute.amount_disputed, dispute.currency_id
+                        ),
+                        due=format_amount(self.env, residual, dispute.currency_id),
+                    )
+                )
+        # One open dispute per invoice: a second would hide who owns it.
+        active = self.filtered(lambda d: d.state in ACTIVE_STATES)
+        if active:
+            # sudo: the clash may be in a dispute the user cannot see (another
+            # sales rep's); only its reference is shown.
+            clash = self.sudo().search(
+                [
+                    ("id", "not in", active.ids),
+                    ("state", "in", ACTIVE_STATES),
+                    ("move_ids", "in", active.move_ids.ids),
+                ],
+                limit=1,
+            )
+            if clash:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s already in dispute %(dispute)s.",
+                        invoices=", ".join(
+                            (clash.move_ids & active.move_ids).mapped("name")
+                        ),
+                        dispute=clash.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Life cycle
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("recouvrement.dispute") or "/"
+                )
+        disputes = super().create(vals_list)
+        # A user disputes only invoices they may read (a sales rep: those of
+        # their customers).
+        disputes.move_ids.check_access("read")
+        for dispute in disputes:
+            if not dispute.collector_id:
+                policy = dispute.partner_id.with_company(
+                    dispute.company_id
+                )._recouvrement_effective_policy()
+                dispute.collector_id = policy.collector_id
+        disputes._check_invoices()
+        disputes._notify_owner()
+        disputes._log_everywhere(
+            {
+                d.id: self.env._(
+                    "Dispute %(ref)s opened (%(reason)s) for %(amount)s: no reminder "
+                    "until it is resolved.",
+                    ref=d.name,
+                    reason=d.reason_id.name,
+                    amount=format_amount(self.env, d.amount_disputed, d.currency_id),
+                )
+                for d in disputes
+            }
+        )
+        return disputes
+
+    def _notify_owner(self):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for dispute in self.filtered("user_id"):
+            dispute.activity_schedule(
+                activity_type_id=todo.id,
+                summary=self.env._("Resolve dispute %(ref)s", ref=dispute.name),
+                note=escape(dispute.description or dispute.reason_id.name),
+                user_id=dispute.user_id.id,
+                date_deadline=dispute.date_deadline or fields.Date.context_today(self),
+            )
+
+    def _log_everywhere(self, texts):
+        """The chatter is the audit trail: each step is noted on the dispute,
+        its invoices and its customer."""
+        for dispute in self:
+            body = escape(texts[dispute.id])
+            link = Markup("%s<br/>%s") % (dispute._get_html_link(), body)
+            dispute.message_post(body=body, subtype_xmlid="mail.mt_note")
+            dispute.move_ids._message_log_batch(
+                bodies=dict.fromkeys(dispute.move_ids.ids, link)
+            )
+            dispute.partner_id._message_log(body=link)
+
+    def action_start(self):
+        self._check_state(ACTIVE_STATES)
+        self.write({"state": "in_progress"})
+
+    def action_resolve(self):
+        self.ensure_one()
+        self._check_state(ACTIVE_STATES)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve dispute"),
+            "res_model": "recouvrement.dispute.resolve",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dispute_id": self.id},
+        }
+
+    def action_cancel(self):
+        self._check_state(ACTIVE_STATES)
+        self._close(
+            "cancelled",
+            {
+                d.id: self.env._(
+                    "Dispute %(ref)s cancelled: dunning resumes.", ref=d.name
+                )
+                for d in self
+            },
+        )
+
+    def action_reopen(self):
+        self._check_state(("cancelled", "resolved_rejected"))
+        self.write({"state": "open", "date_resolved": False})
+        self._check_invoices()
+        self._log_everywhere(
+            {d.id: self.env._("Dispute %(ref)s reopened.", ref=d.name) for d in self}
+        )
+
+    def _check_state(self, allowed):
+        wrong = self.filtered(lambda d: d.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Dispute %(ref)s is %(state)s: this step is not possible.",
+                    ref=wrong[0].name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
+                )
+            )
+
+    def _close(self, state, texts, note=None):
+        vals = {"state": state, "date_resolved": fields.Date.context_today(self)}
+        if note:
+            vals["resolution_note"] = note
+        self.write(vals)
+        self.activity_ids.action_feedback(feedback=self.env._("Dispute closed."))
+        self._log_everywhere(texts)
+
+    def _resolve_rejected(self, note):
+        self._close(
+            "resolved_rejected",
+            {
+                d.id: self.env._(
+                    "Dispute %(ref)s rejected: the invoices are due; dunning resumes "
+                    "where it stopped.",
+                    ref=d.name,
+                )
+                for d in self
+            },
+            note,
+        )
+
+    def _resolve_justified(self, amount, note):
+        """Credit the customer ``amount`` with credit notes made by Odoo's
+        reversal wizard, invoice by invoice (oldest due first)."""
+        self.ensure_one()
+        currency = self.currency_id
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(
+                self.env._("The amount to credit must be greater than zero.")
+            )
+        if currency.compare_amounts(amount, self.amount_residual) > 0:
+            raise UserError(
+                self.env._(
+                    "The amount to credit (%(amount)s) cannot exceed the amount due "
+                    "(%(due)s).",
+                    amount=format_amount(self.env, amount, currency),
+                    due=format_amount(self.env, self.amount_residual, currency),
+                )
+            )
+        shares = {}
+        left = amount
+        for move in self.move_ids.sorted(lambda m: (m.invoice_date_due, m.id)):
+            share = min(left, move.amount_residual)
+            if currency.compare_amounts(share, 0) > 0:
+                shares[move] = currency.round(share)
+                left = currency.round(left - share)
+        credit_notes = self._create_credit_notes(shares)
+        self.credit_note_ids = [fields.Command.link(m.id) for m in credit_notes]
+        posted = credit_notes.filtered(lambda m: m.state == "posted")
+        text = self.env._(
+            "Dispute %(ref)s justified: credit of %(amount)s (%(notes)s).",
+            ref=self.name,
+            amount=format_amount(self.env, amount, currency),
+            notes=", ".join(credit_notes.mapped("display_name")),
+        )
+        if credit_notes - posted:
+            text += " " + self.env._(
+                "The credit note waits for accounting to post it; reminders stay "
+                "suspended until then."
+            )
+        self._close("resolved_justified", {self.id: text}, note)
+
+    def _create_credit_notes(self, shares):
+        """Credit notes for {invoice: amount}, through account.move.reversal
+        so that they carry everything Odoo sets on a reversal (reference,
+        reversed_entry_id, payment reference...).
+
+        A user with invoicing rights gets them posted and reconciled with the
+        invoice; a sales rep without them leaves drafts that accounting
+        checks and posts (an activity asks for it)."""
+        moves = self.env["account.move"].browse([m.id for m in shares])
+        can_post = self.env.user.has_group("account.group_account_invoice")
+        # sudo: the sales rep resolving the dispute may not create account
+        # entries; the credit notes stay in draft for accounting to post.
+        env_moves = moves if can_post else moves.sudo()
+        wizard = (
+            env_moves.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(
+                {
+                    "move_ids": [fields.Command.set(moves.ids)],
+                    "journal_id": moves[:1].journal_id.id,
+                    "reason": self.env._(
+                        "Dispute %(ref)s: %(reason)s",
+                        ref=self.name,
+                        reason=self.reason_id.name,
+                    ),
+                    "date": fields.Date.context_today(self),
+                }
+            )
+        )
+        wizard.reverse_moves()
+        credit_notes = wizard.new_move_ids
+        for credit_note in credit_notes:
+            invoice = credit_note.reversed_entry_id
+            _scale_credit_note(credit_note, invoice, shares[invoice])
+        if can_post:
+            credit_notes.action_post()
+            for credit_note in credit_notes:
+                lines = (
+                    credit_note.line_ids + credit_note.reversed_entry_id.line_ids
+                ).filtered(
+                    lambda line: (
+                        line.account_type == "asset_receivable" and not line.reconciled
+                    )
+                )
+                lines.reconcile()
+        else:
+            todo = self.env.ref("mail.mail_activity_data_todo")
+            for credit_note in credit_notes:
+                # sudo: same reason as above; the activity goes to the collector.
+                credit_note.sudo().activity_schedule(
+                    activity_type_id=todo.id,
+                    summary=self.env._(
+                        "Post the credit note of dispute %(ref)s", ref=self.name
+                    ),
+                    user_id=(self.collector_id or self.env.user).id,
+                )
+        return credit_notes.with_env(self.env)
+
+    def _action_form(self, defaults):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Open a dispute"),
+            "res_model": "recouvrement.dispute",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {f"default_{key}": value for key, value in defaults.items()},
+        }
+
+    @api.model
+    def _action_open_from_call(self, action):
+        """The call outcome says the customer contests: open a dispute on the
+        invoices of the call."""
+        moves = action.line_ids.move_id.filtered(lambda m: m.amount_residual > 0)
+        return self._action_form(
+            {
+                "partner_id": action.partner_id.commercial_partner_id.id,
+                "move_ids": moves.ids,
+                "amount_disputed": sum(moves.mapped("amount_residual")),
+                "source": "call",
+                "action_id": action.id,
+                "description": action.outcome_note or False,
+                "user_id": (moves[:1].invoice_user_id or self.env.user).id,
+            }
+        )
+
+    @api.model
+    def _open_from_portal(self, invoice, reason, message, author):
+        """A customer contests an invoice from the portal (called with the
+        rights checked by the controller)."""
+        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+            raise UserError(self.env._("Only a posted invoice can be contested."))
+        if invoice.currency_id.is_zero(invoice.amount_residual):
+            raise UserError(
+                self.env._("This invoice is paid: there is nothing to contest.")
+            )
+        if self.search_count(
+            [("move_ids", "in", invoice.ids), ("state", "in", ACTIVE_STATES)]
+        ):
+            raise UserError(
+                self.env._("This invoice is already contested; we are looking into it.")
+            )
+        dispute = self.create(
+            {
+                "company_id": invoice.company_id.id,
+                "partner_id": invoice.commercial_partner_id.id,
+                "move_ids": [fields.Command.set(invoice.ids)],
+                "reason_id": reason.id,
+                "description": message,
+                "amount_disputed": invoice.amount_residual,
+                "source": "portal",
+                "user_id": (
+                    invoice.invoice_user_id
+                    or invoice.company_id.recouvrement_policy_company_id.collector_id
+                ).id,
+            }
+        )
+        dispute.message_post(
+            body=escape(message),
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return dispute
+
+    # ------------------------------------------------------------------
+    # Hooks of the dunning run (see models/account_move.py)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _recouvrement_blocked_moves(self, moves, on_date):
+        disputes = self.search(
+            [
+                ("move_ids", "in", moves.ids),
+                "|",
+                ("state", "in", ACTIVE_STATES),
+                "&",
+                ("state", "=", "resolved_justified"),
+                ("credit_note_ids.state", "=", "draft"),
+            ]
+        )
+        blocked = {}
+        wanted = set(moves.ids)
+        for dispute in disputes:
+            reason = self.env._("In dispute %(ref)s", ref=dispute.name)
+            for move_id in set(dispute.move_ids.ids) & wanted:
+                blocked[move_id] = reason
+        return blocked
+
+    @api.model
+    def _recouvrement_paused_days(self, moves, on_date):
+        """Days spent in dispute after the due date are not counted against
+        the debtor when the dispute ends with dunning resuming."""
+        disputes = self.search(
+            [("move_ids", "in", moves.ids), ("state", "in", CLOSED_STATES)]
+        )
+        due = dict(zip(moves.ids, moves.mapped("invoice_date_due"), strict=True))
+        paused = {}
+        for dispute in disputes:
+            end = dispute.date_resolved or on_date
+            for move_id in dispute.move_ids.ids:
+                due_date = due.get(move_id)
+                if not due_date:
+                    continue
+                days = (end - max(dispute.date_open, due_date)).days
+                if days > 0:
+                    paused[move_id] = paused.get(move_id, 0) + days
+        return paused
+
+
+def _scale_credit_note(credit_note, invoice, amount):
+    """Bring a full reversal of ``invoice`` down to ``amount`` (tax included):
+    every line scaled by the same ratio, then the first line nudged until
+    the total is exact to the cent."""
+    currency = credit_note.currency_id
+    if currency.compare_amounts(amount, invoice.amount_total) == 0:
+        return
+    ratio = amount / invoice.amount_total
+    lines = credit_note.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+    for line in lines:
+        line.price_unit = line.price_unit * ratio
+    first = lines[:1]
+    for _attempt in range(6):
+        diff = currency.round(amount - credit_note.amount_total)
+        if currency.is_zero(diff) or not first or not first.quantity:
+            break
+        factor = (
+            (first.price_total / first.price_subtotal) if first.price_subtotal else 1
+        )
+        step = diff / factor / first.quantity
+        if currency.is_zero(step):
+            step = currency.rounding if diff > 0 else -currency.rounding
+        first.price_unit += step
