@@ -1,0 +1,382 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..rules.agency_file import (
+    Debtor,
+    Invoice,
+    Reminder,
+    build_sheets,
+    write_csv,
+    write_xlsx,
+)
+from .recouvrement_case import FILE_FORMATS
+from .selections import PERFORMED_STATES
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Plans that were agreed with the debtor (installment plans feature).
+PAST_PLAN_EXCLUDED_STATES = ("draft", "cancelled")
+
+
+class RecouvrementCaseExport(models.Model):
+    """One hand-over to an agency, and its log: who transmitted which
+    invoices to which agency, when, and the file (one for the batch). Only
+    collection managers read it: the file holds debtors' personal data."""
+
+    _name = "recouvrement.case.export"
+    _description = "Agency file"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    agency_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        readonly=True,
+        index=True,
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Exported by", required=True, readonly=True
+    )
+    export_date = fields.Datetime(string="Exported on", required=True, readonly=True)
+    transfer_date = fields.Date(required=True, readonly=True)
+    file_format = fields.Selection(FILE_FORMATS, required=True, readonly=True)
+    note = fields.Text(string="Note to the agency", readonly=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "recouvrement_case_export_move_rel",
+        "export_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        check_company=True,
+    )
+    case_ids = fields.One2many(
+        "recouvrement.case", "export_id", string="Cases", readonly=True
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "recouvrement_case_export_attachment_rel",
+        "export_id",
+        "attachment_id",
+        string="Files",
+        readonly=True,
+    )
+    case_count = fields.Integer(compute="_compute_counts")
+    invoice_count = fields.Integer(compute="_compute_counts")
+    amount_claimed = fields.Monetary(string="Claimed", compute="_compute_counts")
+    emailed = fields.Boolean(string="Sent by e-mail", readonly=True)
+
+    @api.depends("case_ids", "move_ids")
+    def _compute_counts(self):
+        for export in self:
+            export.case_count = len(export.case_ids)
+            export.invoice_count = len(export.move_ids)
+            export.amount_claimed = sum(export.case_ids.mapped("amount_claimed"))
+
+    # ------------------------------------------------------------------
+    # The file
+    # ------------------------------------------------------------------
+
+    def _write_files(self, cases, penalties):
+        """Build the rows of ``cases`` in the agency's language, write the
+        XLSX (or one CSV per sheet) and attach it to this export."""
+        self.ensure_one()
+        export = self.with_context(lang=self.agency_id.lang or self.env.lang)
+        debtors, invoices, reminders = export._file_data(cases, penalties)
+        sheets = build_sheets(
+            debtors, invoices, reminders, self.transfer_date, export._file_labels()
+        )
+        title = export.env._(
+            "Files handed to %(agency)s (%(ref)s)",
+            agency=self.agency_id.name,
+            ref=self.name,
+        )
+        if self.file_format == "csv":
+            files = [
+                (f"{self.name} - {sheet.name}.csv", write_csv(sheet), "text/csv")
+                for sheet in sheets
+            ]
+        else:
+            content = write_xlsx(sheets, title=title, author=self.company_id.name)
+            files = [(f"{self.name}.xlsx", content, XLSX_MIMETYPE)]
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name.replace("/", "-"),
+                    "raw": content,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "type": "binary",
+                }
+                for name, content, mimetype in files
+            ]
+        )
+        self.attachment_ids = [fields.Command.set(attachments.ids)]
+        return attachments
+
+    def _file_data(self, cases, penalties):
+        """The plain dataclasses of the agency file: (debtors, invoices,
+        reminders). Only what the agency needs: no internal note."""
+        moves = cases.move_ids
+        agency = self.agency_id.with_company(self.company_id)
+        case_of_move = {move.id: case for case in cases for move in case.move_ids}
+        disputed = self._disputed_moves(moves)
+        plans = self._past_plans(cases.partner_id)
+        debtors = [
+            self._debtor_data(case, agency, disputed, plans.get(case.partner_id.id, 0))
+            for case in cases
+        ]
+        invoices = []
+        day = self.transfer_date
+        to_company = self.env["recouvrement.case"]._to_company_currency
+        for move in moves:
+            interest, indemnity = penalties.get(move.id, (0.0, 0.0))
+            invoices.append(
+                Invoice(
+                    case_ref=case_of_move[move.id].name,
+                    number=move.name,
+                    invoice_date=move.invoice_date,
+                    due_date=move.invoice_date_due,
+                    total=move.amount_total,
+                    residual=move.amount_residual,
+                    currency=move.currency_id.name,
+                    level=move.recouvrement_level_id.name or "",
+                    interest=interest,
+                    indemnity=indemnity,
+                    company_residual=move.amount_residual_signed,
+                    company_interest=to_company(move, interest, day),
+                    company_indemnity=to_company(move, indemnity, day),
+                )
+            )
+        return debtors, invoices, self._reminder_data(moves, case_of_move)
+
+    def _debtor_data(self, case, agency, disputed, past_plans):
+        partner = case.partner_id
+        contact = self._contact_of(partner)
+        registry = "".join((partner.company_registry or "").split())
+        siret = partner.siret if "siret" in partner._fields else ""
+        siren = registry
+        if len(registry) == 14 and not siret:
+            # A SIRET typed in the company ID field.
+            siret, siren = registry, ""
+        return Debtor(
+            case_ref=case.name,
+            name=partner.name or "",
+            professional=partner.recouvrement_debtor_type != "consumer",
+            siren=siren,
+            siret=siret or "",
+            vat=partner.vat or "",
+            street=partner.street or "",
+            street2=partner.street2 or "",
+            zip=partner.zip or "",
+            city=partner.city or "",
+            country_code=partner.country_id.code or "",
+            country=partner.country_id.name or "",
+            phone=partner.phone or contact.phone or "",
+            mobile=partner.mobile or contact.mobile or "",
+            email=contact.email or partner.email or "",
+            contact=contact.name if contact != partner else "",
+            currency=case.currency_id.name,
+            open_dispute=bool(case.move_ids.ids and disputed & set(case.move_ids.ids)),
+            past_plans=past_plans,
+            mandate_ref=case.mandate_ref or "",
+            mandate_date=agency.recouvrement_agency_mandate_date or None,
+        )
+
+    @api.model
+    def _contact_of(self, partner):
+        """The debtor's invoicing contact, else its first contact person."""
+        children = partner.child_ids.filtered(lambda c: c.active and c.name)
+        return (
+            children.filtered(lambda c: c.type == "invoice")[:1]
+            or children.filtered(lambda c: c.type == "contact")[:1]
+            or partner
+        )
+
+    @api.model
+    def _disputed_moves(self, moves):
+        """Ids of the invoices with an open dispute (disputes feature)."""
+        if "recouvrement_in_dispute" not in moves._fields:
+            return set()
+        return set(moves.filtered("recouvrement_in_dispute").ids)
+
+    @api.model
+    def _past_plans(self, partners):
+        """{debtor id: installment plans agreed with it} (plans feature)."""
+        Plan = self.env.get("recouvrement.plan")
+        if Plan is None or not {"partner_id", "state"} <= set(Plan._fields):
+            return {}
+        return {
+            partner.id: count
+            for partner, count in Plan._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "not in", PAST_PLAN_EXCLUDED_STATES),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        }
+
+    def _reminder_data(self, moves, case_of_move):
+        """Every reminder that reached the debtors about these invoices
+        (agency proposals are internal: left out)."""
+        lines = self.env["recouvrement.action.line"].search(
+            [("move_id", "in", moves.ids), ("action_state", "in", PERFORMED_STATES)]
+        )
+        Action = self.env["recouvrement.action"]
+        channels = dict(Action._fields["channel"]._description_selection(self.env))
+        states = dict(Action._fields["state"]._description_selection(self.env))
+        outcomes = dict(Action._fields["outcome"]._description_selection(self.env))
+        promises = dict(
+            Action._fields["promise_state"]._description_selection(self.env)
+        )
+        reminders = []
+        for action, action_lines in lines.grouped("action_id").items():
+            if action.channel == "agency":
+                continue
+            when = action.contact_date
+            day = fields.Date.context_today(self, when) if when else action.planned_date
+            outcome = outcomes.get(action.outcome) or states.get(action.state, "")
+            if action.promise_state:
+                outcome = self.env._(
+                    "%(outcome)s: %(amount)s promised for %(date)s (%(state)s)",
+                    outcome=outcome,
+                    amount=f"{action.promise_amount:.2f} {action.currency_id.name}",
+                    date=action.promise_date.strftime("%d/%m/%Y"),
+                    state=promises[action.promise_state],
+                )
+            reminders.append(
+                Reminder(
+                    case_ref=case_of_move[action_lines[0].move_id.id].name,
+                    date=day,
+                    reference=action.name or "",
+                    channel=channels.get(action.channel, action.channel),
+                    level=action.level_id.name or "",
+                    invoice_numbers=tuple(action_lines.move_id.mapped("name")),
+                    outcome=outcome,
+                )
+            )
+        return reminders
+
+    def _file_labels(self):
+        """Column titles and words of the file, in the context's language."""
+        _ = self.env._
+        return {
+            "case_ref": _("Case reference"),
+            "debtor": _("Debtor"),
+            "debtor_type": _("Debtor type"),
+            "legal_form": _("Legal form"),
+            "siren": _("SIREN"),
+            "siren_check": _("SIREN check"),
+            "siret": _("SIRET"),
+            "siret_check": _("SIRET check"),
+            "vat": _("VAT number"),
+            "vat_check": _("VAT check"),
+            "address": _("Address"),
+            "zip": _("ZIP"),
+            "city": _("City"),
+            "country": _("Country"),
+            "phone": _("Phone"),
+            "phone_check": _("Phone check"),
+            "mobile": _("Mobile"),
+            "mobile_check": _("Mobile check"),
+            "email": _("E-mail"),
+            "contact": _("Contact person"),
+            "invoice_count": _("Invoices"),
+            "principal": _("Principal due"),
+            "interest": _("Late-payment interest"),
+            "indemnity": _("Recovery indemnities"),
+            "total_claimed": _("Total claimed"),
+            "currency": _("Currency"),
+            "oldest_due_date": _("Oldest due date"),
+            "last_reminder_date": _("Last reminder"),
+            "last_reminder_channel": _("Last reminder channel"),
+            "open_dispute": _("Open dispute"),
+            "past_plans": _("Past installment plans"),
+            "mandate_ref": _("Mandate reference"),
+            "mandate_date": _("Mandate date"),
+            "invoice": _("Invoice"),
+            "invoice_date": _("Invoice date"),
+            "due_date": _("Due date"),
+            "total": _("Invoice total"),
+            "residual": _("Amount due"),
+            "days_overdue": _("Days overdue"),
+            "level": _("Dunning level"),
+            "invoice_indemnity": _("Recovery indemnity"),
+            "date": _("Date"),
+            "reference": _("Reminder"),
+            "channel": _("Channel"),
+            "invoices": _("Invoices"),
+            "outcome": _("Outcome"),
+            "ok": _("OK"),
+            "missing": _("Missing"),
+            "invalid": _("Invalid"),
+            "reason_format": _("wrong format"),
+            "reason_checksum": _("wrong check digit"),
+            "reason_not_mobile": _("not a mobile number"),
+            "reason_unknown_number": _("number does not exist"),
+            "yes": _("Yes"),
+            "no": _("No"),
+            "professional": _("Professional"),
+            "consumer": _("Consumer"),
+        }
+
+    # ------------------------------------------------------------------
+    # Delivery
+    # ------------------------------------------------------------------
+
+    def _send_by_email(self):
+        """E-mail the file to the agency (logged in this export's chatter)."""
+        self.ensure_one()
+        agency = self.agency_id.with_company(self.company_id)
+        export = self.with_context(lang=agency.lang or self.env.lang)
+        acting = dict(
+            self.env["res.partner"]
+            ._fields["recouvrement_agency_acting"]
+            ._description_selection(export.env)
+        )[agency.recouvrement_agency_acting or "own"]
+        paragraphs = [
+            export.env._(
+                "Please find attached the files of %(count)s debtor(s) handed over "
+                "under mandate %(mandate)s, to be recovered %(acting)s.",
+                count=len(self.case_ids),
+                mandate=agency.recouvrement_agency_mandate_ref or "",
+                acting=acting.lower(),
+            ),
+            export.env._(
+                "Case references: %(refs)s.",
+                refs=", ".join(self.case_ids.mapped("name")),
+            ),
+        ]
+        if self.note:
+            paragraphs.append(self.note)
+        body = Markup("").join(Markup("<p>%s</p>") % text for text in paragraphs)
+        self.message_post(
+            body=body,
+            subject=export.env._(
+                "%(company)s: files handed over (%(ref)s)",
+                company=self.company_id.name,
+                ref=self.name,
+            ),
+            partner_ids=agency.ids,
+            attachment_ids=self.attachment_ids.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.emailed = True
+
+    def action_open_cases(self):
+        return self.case_ids._get_records_action(name=self.env._("Agency cases"))
