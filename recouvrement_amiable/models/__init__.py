@@ -9,3 +9,11 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import mail_activity
+from . import recouvrement_case
+from . import recouvrement_case_export
+from . import recouvrement_dispute
+from . import recouvrement_plan
+from . import recouvrement_plan_line
+from . import recouvrement_plan_codebtor
+from . import recouvrement_legal_rate
+from . import recouvrement_penalty

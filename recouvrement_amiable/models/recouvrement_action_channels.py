@@ -109,6 +109,8 @@ class RecouvrementActionChannels(models.AbstractModel):
         moment has come; the others wait, with the moment and the reason.
         Returns the actions performed (or failed again)."""
         candidates = self.filtered(lambda a: a.state in ("waiting", "failed"))
+        # --- penalties --- never without the interest its level states
+        candidates = self.env["recouvrement.penalty"]._recouvrement_ready(candidates)
         if not candidates:
             return self.browse()
         slots = candidates._contact_slots(now)

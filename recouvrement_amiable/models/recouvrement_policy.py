@@ -206,3 +206,163 @@ class RecouvrementPolicy(models.Model):
             "domain": [("policy_id", "=", self.id)],
             "context": {"default_policy_id": self.id},
         }
+
+    # --- plans ---
+    plan_max_installments = fields.Integer(
+        string="Maximum installments",
+        default=24,
+        help="Most installments a payment plan may have, the down payment not "
+        "included (0: no limit). Courts grant at most 24 months (Code civil "
+        "art. 1343-5).",
+    )
+    plan_break_days = fields.Integer(
+        string="Days before a plan breaks",
+        default=15,
+        help="An installment still unpaid this many days after its due date "
+        "breaks the payment plan.",
+    )
+    plan_reminder_days = fields.Integer(
+        string="Remind installments (days before)",
+        default=3,
+        help="The debtor is reminded of each installment this many days before "
+        "its due date (0: on the day).",
+    )
+    plan_reminder_channel = fields.Selection(
+        [("email", "E-mail"), ("sms", "SMS"), ("none", "No reminder")],
+        string="Installment reminders by",
+        default="email",
+        required=True,
+    )
+    plan_broken_level_id = fields.Many2one(
+        "recouvrement.level",
+        string="Level after a broken plan",
+        copy=False,
+        check_company=True,
+        domain="[('policy_id', '=', id)]",
+        help="Level the invoices of a broken payment plan reach at once. Empty: "
+        "the policy's first formal notice.",
+    )
+
+    @api.constrains(
+        "plan_max_installments",
+        "plan_break_days",
+        "plan_reminder_days",
+        "plan_broken_level_id",
+    )
+    def _check_plan_settings(self):
+        for policy in self:
+            settings = (
+                policy.plan_max_installments,
+                policy.plan_break_days,
+                policy.plan_reminder_days,
+            )
+            if min(settings) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: the payment plan settings cannot be "
+                        "negative.",
+                        policy=policy.name,
+                    )
+                )
+            level = policy.plan_broken_level_id
+            if level and level.policy_id != policy:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: the level after a broken plan must be "
+                        "one of its own levels.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _recouvrement_plan_broken_level(self):
+        """The level invoices of a broken plan reach at once: the chosen one,
+        else the first formal notice of the policy."""
+        self.ensure_one()
+        if self.plan_broken_level_id:
+            return self.plan_broken_level_id
+        notices = self.level_ids.filtered(lambda lv: lv.channel == "formal_notice")
+        return notices.sorted(lambda lv: (lv.sequence, lv.days, lv.id))[:1]
+
+    # --- prescription ---
+    prescription_years_professional = fields.Integer(
+        string="Prescription, professional debtors (years)",
+        default=5,
+        help="Years after which a claim on a professional debtor is time-barred "
+        "(Code de commerce L110-4: 5).",
+    )
+    prescription_years_consumer = fields.Integer(
+        string="Prescription, consumer debtors (years)",
+        default=2,
+        help="Years after which a claim on a consumer is time-barred (Code de "
+        "la consommation L218-2: 2).",
+    )
+    prescription_start = fields.Selection(
+        [("invoice_date", "Invoice date"), ("delivery_date", "Delivery date")],
+        string="Period starts from",
+        default="invoice_date",
+        required=True,
+        help="Date standing for the completion of the service: the invoice "
+        "date, or the delivery date when the invoice has one.",
+    )
+    prescription_warning_days = fields.Integer(
+        string="First warning (days before)",
+        default=90,
+        help="Invoices are flagged “time-barred soon” this many days before "
+        "their claim is time-barred (0: no warning).",
+    )
+    prescription_urgent_days = fields.Integer(
+        string="Last warning (days before)",
+        default=30,
+        help="Invoices are flagged “time-barred very soon” this many days "
+        "before (0: no second warning).",
+    )
+
+    _PRESCRIPTION_FIELDS = frozenset(
+        {
+            "prescription_years_professional",
+            "prescription_years_consumer",
+            "prescription_start",
+        }
+    )
+
+    @api.constrains(
+        "prescription_years_professional",
+        "prescription_years_consumer",
+        "prescription_warning_days",
+        "prescription_urgent_days",
+    )
+    def _check_prescription_settings(self):
+        for policy in self:
+            years = (
+                policy.prescription_years_professional,
+                policy.prescription_years_consumer,
+            )
+            if min(years) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: prescription periods must be at least "
+                        "one year.",
+                        policy=policy.name,
+                    )
+                )
+            warnings = (
+                policy.prescription_warning_days,
+                policy.prescription_urgent_days,
+            )
+            if min(warnings) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: the prescription warnings cannot be "
+                        "negative.",
+                        policy=policy.name,
+                    )
+                )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self._PRESCRIPTION_FIELDS.intersection(vals):
+            # The time-bar dates of the open invoices follow the settings.
+            self.env["account.move"]._recouvrement_recompute_prescription(
+                self.company_id
+            )
+        return result

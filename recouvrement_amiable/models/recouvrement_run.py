@@ -328,7 +328,9 @@ class RecouvrementRun(models.Model):
             for vals in lines:
                 vals["action_id"] = action.id
                 line_vals.append(vals)
-        self.env["recouvrement.action.line"].create(line_vals)
+        created_lines = self.env["recouvrement.action.line"].create(line_vals)
+        # --- penalties --- interest and indemnity at levels that state them
+        self.env["recouvrement.penalty"]._recouvrement_fill_lines(created_lines)
         actions.filtered(lambda a: a.state == "to_validate")._prepare_previews()
         return actions
 

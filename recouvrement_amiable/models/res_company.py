@@ -68,3 +68,34 @@ class ResCompany(models.Model):
                     ).id,
                 }
             )
+
+    # --- penalties ---
+
+    recouvrement_contractual_rate = fields.Float(
+        string="Contractual late-payment rate (%)",
+        digits=(16, 2),
+        help="Late-payment rate of the company's terms of sale, for professional "
+        "customers (article L441-10); at least 3 × the legal interest rate. "
+        "Empty: ECB rate + 10 points. A customer may have its own.",
+    )
+    recouvrement_interest_leap_years = fields.Boolean(
+        string="366 days in leap years",
+        help="Late-payment interest counts 366 days a year in leap years, not 365.",
+    )
+    recouvrement_penalty_account_id = fields.Many2one(
+        "account.account",
+        string="Penalty income account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of penalty invoices (e.g. 763 other financial "
+        "income). Empty: the sales journal's default account.",
+    )
+
+    @api.constrains("recouvrement_contractual_rate")
+    def _check_recouvrement_contractual_rate(self):
+        Rate = self.env["recouvrement.legal.rate"]
+        for company in self:
+            Rate._check_contractual_rate(
+                company.recouvrement_contractual_rate,
+                what=self.env._("%(company)s: ", company=company.name),
+            )

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .recouvrement_case import ACTING_NAMES, FILE_FORMATS
 from .recouvrement_policy import DEBTOR_TYPES
 
 
@@ -184,3 +185,220 @@ class ResPartner(models.Model):
             ("amount_residual", ">", 0),
         ]
         return action
+
+    # --- disputes ---
+
+    recouvrement_dispute_count = fields.Integer(
+        string="Open disputes", compute="_compute_recouvrement_dispute_count"
+    )
+
+    def _compute_recouvrement_dispute_count(self):
+        counts = dict(
+            self.env["recouvrement.dispute"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("open", "in_progress")),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.recouvrement_dispute_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_recouvrement_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_amiable.action_recouvrement_dispute"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "search_default_filter_active": 1,
+        }
+        return action
+
+    def action_recouvrement_open_dispute(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        # The user picks the contested invoices; the amount follows them.
+        return self.env["recouvrement.dispute"]._action_form(
+            {
+                "partner_id": partner.id,
+                "user_id": (partner.user_id or self.env.user).id,
+            }
+        )
+
+    # --- plans ---
+
+    recouvrement_plan_count = fields.Integer(
+        string="Payment plan count",
+        compute="_compute_recouvrement_plan_count",
+        groups="recouvrement_amiable.group_recouvrement_salesrep",
+    )
+
+    def _compute_recouvrement_plan_count(self):
+        counts = dict(
+            self.env["recouvrement.plan"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.recouvrement_plan_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_recouvrement_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_amiable.action_recouvrement_plan"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_recouvrement_propose_plan(self):
+        """A new payment plan for the customer, with its open invoices."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Propose a plan"),
+            "res_model": "recouvrement.plan",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    # --- agency ---
+
+    recouvrement_is_agency = fields.Boolean(
+        string="Collection agency",
+        help="This partner recovers debts for the company under a written "
+        "mandate: files can be handed over to it.",
+    )
+    recouvrement_agency_mandate_ref = fields.Char(
+        string="Mandate reference",
+        company_dependent=True,
+        help="Reference of the written mandate given to the agency (R124-3 "
+        "CPCE); repeated in every file.",
+    )
+    recouvrement_agency_mandate_date = fields.Date(
+        string="Mandate date", company_dependent=True
+    )
+    recouvrement_agency_commission = fields.Float(
+        string="Commission (%)",
+        company_dependent=True,
+        digits=(16, 2),
+        help="Share of the recovered amounts the agency keeps, paid by the "
+        "creditor (never charged to the debtor).",
+    )
+    recouvrement_agency_acting = fields.Selection(
+        ACTING_NAMES,
+        string="Acts",
+        default="own",
+        help="Whether the agency contacts debtors in the company's name (white "
+        "label) or in its own name.",
+    )
+    recouvrement_agency_file_format = fields.Selection(
+        FILE_FORMATS,
+        string="File format",
+        default="xlsx",
+        help="XLSX, or CSV files (semicolon, UTF-8) for French spreadsheets.",
+    )
+    recouvrement_agency_send_email = fields.Boolean(
+        string="Send files by e-mail",
+        help="E-mail the file to the agency at each hand-over (it can always "
+        "be downloaded).",
+    )
+    recouvrement_case_count = fields.Integer(
+        string="Agency cases",
+        compute="_compute_recouvrement_case_count",
+        groups="recouvrement_amiable.group_recouvrement_collector",
+    )
+
+    @api.constrains("recouvrement_agency_commission")
+    def _check_recouvrement_agency_commission(self):
+        for partner in self:
+            if not 0 <= partner.recouvrement_agency_commission <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The commission of %(agency)s must be between 0 and 100 %%.",
+                        agency=partner.display_name,
+                    )
+                )
+
+    def _compute_recouvrement_case_count(self):
+        Case = self.env["recouvrement.case"]
+        commercial = self.commercial_partner_id
+        as_debtor = dict(
+            Case._read_group(
+                [("partner_id", "in", commercial.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        as_agency = dict(
+            Case._read_group(
+                [("agency_id", "in", self.ids)],
+                groupby=["agency_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.recouvrement_case_count = as_debtor.get(
+                partner.commercial_partner_id, 0
+            ) + as_agency.get(partner._origin, 0)
+
+    def action_view_recouvrement_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_amiable.action_recouvrement_case"
+        )
+        action["domain"] = [
+            "|",
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("agency_id", "=", self.id),
+        ]
+        return action
+
+    def action_recouvrement_transmit_to_agency(self):
+        """The customer's overdue invoices not yet with an agency, in the
+        "Transmit to agency" wizard."""
+        self.ensure_one()
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ("recouvrement_with_agency", "=", False),
+            ]
+        )
+        return self.env["recouvrement.case.transmit"]._action_open(moves)
+
+    # --- penalties ---
+
+    recouvrement_contractual_rate = fields.Float(
+        string="Contractual late-payment rate (%)",
+        company_dependent=True,
+        digits=(16, 2),
+        help="Late-payment rate agreed with this professional customer (at least "
+        "3 × the legal interest rate). Empty: the company's rate, or the ECB "
+        "rate + 10 points.",
+    )
+
+    @api.constrains("recouvrement_contractual_rate")
+    def _check_recouvrement_contractual_rate(self):
+        Rate = self.env["recouvrement.legal.rate"]
+        for partner in self:
+            Rate._check_contractual_rate(
+                partner.recouvrement_contractual_rate,
+                what=self.env._("%(partner)s: ", partner=partner.display_name),
+            )

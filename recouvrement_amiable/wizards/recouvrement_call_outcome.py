@@ -74,3 +74,20 @@ class RecouvrementCallOutcome(models.TransientModel):
         if self.note:
             text += " " + self.note
         return text
+
+    # --- plans ---
+
+    def action_confirm_propose_plan(self):
+        """Record the call, then propose a payment plan for the invoices of
+        the reminder (the debtor cannot pay at once)."""
+        self.ensure_one()
+        self.action_confirm()
+        action = self.action_id.partner_id.action_recouvrement_propose_plan()
+        moves = self.action_id.line_ids.move_id.filtered(
+            lambda m: m.state == "posted" and m.amount_residual > 0
+        )
+        if moves:
+            action["context"] = dict(
+                action["context"], default_move_ids=[fields.Command.set(moves.ids)]
+            )
+        return action
