@@ -1,0 +1,291 @@
+# Run by scripts/bench inside `odoo shell` (env is Odoo's environment).
+# ruff: noqa: F821
+"""One measurement of the benchmark, printed as a line ``BENCH {json}``.
+
+BENCH_STEP:
+  generate      create the dataset (BENCH_DEBTORS x BENCH_PER_DEBTOR invoices)
+  dunning       recouvrement_amiable's full run (planning and performing)
+  agency        hand-over of BENCH_AGENCY_INVOICES overdue invoices to an agency
+  screens       the server calls of the worklist and reporting screens
+  oca           OCA account_credit_control: credit lines, then its e-mailer
+Every step runs at BENCH_DATE 09:00 UTC (10:00 in Paris) so that calls and
+SMS are allowed and the figures do not depend on the hour of the run.
+"""
+
+import json
+import os
+import resource
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+step = os.environ["BENCH_STEP"]
+if not os.environ.get("BENCH_PDF"):
+    # Reports rendered as HTML, as Odoo renders them in test mode: the
+    # conditions of the reference figures (README), the same for both
+    # add-ons, and no server is needed to serve wkhtmltopdf the style sheets.
+    from odoo.tools import config
+
+    config["test_enable"] = True
+on_date = date.fromisoformat(os.environ.get("BENCH_DATE", "2026-11-23"))
+now = datetime.combine(on_date, datetime.min.time()) + timedelta(hours=9)
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def wall_clock():
+    # os.times() is the one clock freezegun leaves alone.
+    return os.times().elapsed
+
+
+def measure(function):
+    """Wall time, SQL queries and peak memory of ``function()``, flushed."""
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    rss = peak_rss_mb()
+    start = wall_clock()
+    result = function()
+    env.flush_all()
+    seconds = wall_clock() - start
+    return result, {
+        "seconds": round(seconds, 2),
+        "queries": env.cr.sql_log_count - queries,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_growth_mb": round(peak_rss_mb() - rss, 1),
+    }
+
+
+def overdue_invoices():
+    return env["account.move"].search_count(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", on_date),
+        ]
+    )
+
+
+def emit(**figures):
+    print("BENCH " + json.dumps(figures), flush=True)
+
+
+def step_generate():
+    from odoo.addons.recouvrement_amiable.tools.data_generator import (
+        generate,
+        setup_french_company,
+    )
+
+    setup_french_company(env)
+    env["res.lang"]._activate_lang("fr_FR")
+    env.company.resource_calendar_id.tz = "Europe/Paris"
+    dataset, figures = measure(
+        lambda: generate(
+            env,
+            debtors=int(os.environ["BENCH_DEBTORS"]),
+            invoices_per_debtor=int(os.environ["BENCH_PER_DEBTOR"]),
+            seed=int(os.environ.get("BENCH_SEED", "2026")),
+            today=on_date,
+        )
+    )
+    env.cr.commit()
+    emit(step="generate", **dataset.counts, **figures)
+
+
+def step_dunning():
+    overdue = overdue_invoices()
+    with freeze_time(now):
+        run, figures = measure(
+            lambda: env["recouvrement.run"]._execute(on_date, env.company)
+        )
+    actions = run.action_ids
+    mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
+    env.cr.commit()
+    emit(
+        step="dunning",
+        overdue_invoices=overdue,
+        debtors=len(actions.partner_id),
+        actions=len(actions),
+        by_channel={
+            channel: len(group) for channel, group in actions.grouped("channel").items()
+        },
+        by_state={
+            state: len(group) for state, group in actions.grouped("state").items()
+        },
+        mails_queued=mails,
+        ms_per_invoice=round(figures["seconds"] * 1000 / max(overdue, 1), 2),
+        **figures,
+    )
+
+
+def step_agency():
+    if "recouvrement.case" not in env:
+        emit(step="agency", skipped="the add-on has no agency hand-over")
+        return
+    limit = int(os.environ.get("BENCH_AGENCY_INVOICES", "10000"))
+    invoices = env["account.move"].search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ],
+        order="invoice_date_due, id",
+        limit=limit,
+    )
+    agency = env["res.partner"].create(
+        {
+            "name": "Cabinet Recouvrement Bench",
+            "is_company": True,
+            "email": "dossiers@agence.example",
+            "recouvrement_is_agency": True,
+        }
+    )
+    Case = env["recouvrement.case"]
+
+    def transmit():
+        return Case._transmit(invoices, agency, note="Bench", file_format="xlsx")
+
+    with freeze_time(now):
+        export, figures = measure(transmit)
+    cases = Case.search([("agency_id", "=", agency.id)])
+    size = sum(export.attachment_ids.mapped("file_size"))
+    emit(
+        step="agency",
+        invoices=len(invoices),
+        debtors=len(invoices.commercial_partner_id),
+        cases=len(cases),
+        file_kb=round(size / 1024, 1),
+        **figures,
+    )
+
+
+def step_screens():
+    """The calls the web client makes to open each screen (first page)."""
+    calls = {
+        "worklist": (
+            "recouvrement.action",
+            [("state", "in", ("to_validate", "to_do", "failed"))],
+            ["name", "partner_id", "level_id", "channel", "state", "amount_due"],
+            ["state"],
+        ),
+        "invoices in recovery": (
+            "account.move",
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            [
+                "name",
+                "partner_id",
+                "invoice_date_due",
+                "recouvrement_days_late",
+                "recouvrement_level_id",
+                "recouvrement_next_level_id",
+                "recouvrement_next_date",
+                "amount_residual_signed",
+            ],
+            ["recouvrement_level_id"],
+        ),
+        "reminders": (
+            "recouvrement.action",
+            [("state", "!=", "cancelled")],
+            ["name", "partner_id", "level_id", "channel", "state", "amount_due"],
+            ["channel"],
+        ),
+    }
+    figures = {}
+    with freeze_time(now):
+        for name, (model, domain, fields_, groupby) in calls.items():
+            Model = env[model]
+            _result, list_figures = measure(
+                lambda Model=Model, domain=domain, fields_=fields_: (
+                    Model.web_search_read(
+                        domain, {f: {} for f in fields_}, limit=80, count_limit=10001
+                    )
+                )
+            )
+            _result, group_figures = measure(
+                lambda Model=Model, domain=domain, groupby=groupby: (
+                    Model.web_read_group(domain, ["__count"], groupby)
+                )
+            )
+            figures[name] = {
+                "list_ms": round(list_figures["seconds"] * 1000),
+                "list_queries": list_figures["queries"],
+                "grouped_ms": round(group_figures["seconds"] * 1000),
+            }
+    emit(step="screens", invoices=env["account.move"].search_count([]), **figures)
+
+
+def step_oca():
+    """OCA account_credit_control 18.0 on the same data: a 3-level e-mail
+    policy (D+7, D+30, D+60), its run, then its e-mailer."""
+    receivables = env["account.account"].search(
+        [("account_type", "=", "asset_receivable")]
+    )
+    template = env.ref("account_credit_control.email_template_credit_control_base")
+    policy = env["credit.control.policy"].create(
+        {
+            "name": "Bench: 3 levels",
+            "account_ids": [(6, 0, receivables.ids)],
+            "level_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"Level {level}",
+                        "level": level,
+                        "computation_mode": "net_days"
+                        if level == 1
+                        else "previous_date",
+                        "delay_days": days,
+                        "email_template_id": template.id,
+                        "channel": "email",
+                        "custom_text": "Reminder",
+                        "custom_mail_text": "<p>Reminder</p>",
+                    },
+                )
+                for level, days in ((1, 7), (2, 23), (3, 30))
+            ],
+        }
+    )
+    env.company.credit_policy_id = policy
+    overdue = overdue_invoices()
+    with freeze_time(now):
+        run = env["credit.control.run"].create(
+            {"date": on_date, "policy_ids": [(6, 0, policy.ids)]}
+        )
+        _result, lines_figures = measure(run.generate_credit_lines)
+        lines = run.line_ids
+        lines.write({"state": "to_be_sent"})
+        emailer = (
+            env["credit.control.emailer"]
+            .with_context(active_model="credit.control.line", active_ids=lines.ids)
+            .create({})
+        )
+        _result, mail_figures = measure(emailer.email_lines)
+    mails = env["mail.mail"].search_count([])
+    env.cr.commit()
+    emit(
+        step="oca",
+        overdue_invoices=overdue,
+        lines=len(lines),
+        mails=mails,
+        lines_run=lines_figures,
+        emailer=mail_figures,
+        seconds=round(lines_figures["seconds"] + mail_figures["seconds"], 2),
+        queries=lines_figures["queries"] + mail_figures["queries"],
+    )
+
+
+{
+    "generate": step_generate,
+    "dunning": step_dunning,
+    "agency": step_agency,
+    "screens": step_screens,
+    "oca": step_oca,
+}[step]()
