@@ -104,6 +104,12 @@ def step_generate():
 
 
 def step_dunning():
+    from odoo.addons.recouvrement_amiable.tools.data_generator import (
+        ensure_current_rates,
+    )
+
+    # Reminders that state penalties need the half-year's rates.
+    ensure_current_rates(env, on_date)
     overdue = overdue_invoices()
     with freeze_time(now):
         run, figures = measure(
@@ -133,6 +139,12 @@ def step_agency():
     if "recouvrement.case" not in env:
         emit(step="agency", skipped="the add-on has no agency hand-over")
         return
+    from odoo.addons.recouvrement_amiable.tools.data_generator import (
+        ensure_current_rates,
+    )
+
+    # The file states interest to the transfer date: rates must be known.
+    ensure_current_rates(env, on_date)
     limit = int(os.environ.get("BENCH_AGENCY_INVOICES", "10000"))
     invoices = env["account.move"].search(
         [
@@ -149,6 +161,8 @@ def step_agency():
             "is_company": True,
             "email": "dossiers@agence.example",
             "recouvrement_is_agency": True,
+            "recouvrement_agency_mandate_ref": "MANDAT-BENCH",
+            "recouvrement_agency_mandate_date": on_date,
         }
     )
     Case = env["recouvrement.case"]

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from odoo import fields
 
 from odoo.addons.recouvrement_amiable.tools.data_generator import (
+    ensure_current_rates,
     generate,
     setup_french_company,
 )
@@ -22,27 +23,10 @@ company.resource_calendar_id.tz = "Europe/Paris"
 company.partner_id.write(
     {"bank_ids": [(0, 0, {"acc_number": "FR76 3000 4000 0312 3456 7890 143"})]}
 )
-# Late-payment rates are published every half-year and entered by the user
-# (README, Configuration). A demo run after the last shipped half-year gets
-# a copy of the last known figures (the script says so) so that letters can state
-# penalties; a real database must enter the published ones.
-Rate = env["recouvrement.legal.rate"]
-today = fields.Date.context_today(env.user)
-if Rate._rate_table() and not Rate.search(
-    [("date_from", "<=", today), ("date_to", ">=", today)]
-):
-    latest = Rate.search([], order="date_from desc", limit=1)
-    start = today.replace(month=1 if today.month < 7 else 7, day=1)
-    Rate.create(
-        {
-            "date_from": start,
-            "ecb_rate": latest.ecb_rate,
-            "legal_rate": latest.legal_rate,
-            "legal_rate_individual": latest.legal_rate_individual,
-        }
-    )
+copied = ensure_current_rates(env, fields.Date.context_today(env.user))
+if copied:
     print(
-        f"demo: rates of {latest.name} copied to the current half-year; "
+        f"demo: the rates of the last known half-year were copied to {copied.name}; "
         "enter the published ones"
     )
 dataset = generate(env, debtors=max(size // 5, 1), invoices_per_debtor=5, seed=2026)

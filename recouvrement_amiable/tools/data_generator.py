@@ -106,6 +106,29 @@ def _customer_values(debtor, france, company, payment_term, lang):
     return vals
 
 
+def ensure_current_rates(env, on_date):
+    """Late-payment rates are published every half-year and entered by the
+    user. When the half-year of ``on_date`` has none, copy the last known
+    figures into it (demo and benchmark databases only) and return the new
+    record, so that documents stating penalties can be produced."""
+    Rate = env["recouvrement.legal.rate"]
+    if Rate.search_count([("date_from", "<=", on_date), ("date_to", ">=", on_date)]):
+        return Rate
+    latest = Rate.search(
+        [("date_from", "<=", on_date)], order="date_from desc", limit=1
+    )
+    if not latest:
+        return Rate
+    return Rate.create(
+        {
+            "date_from": on_date.replace(month=1 if on_date.month < 7 else 7, day=1),
+            "ecb_rate": latest.ecb_rate,
+            "legal_rate": latest.legal_rate,
+            "legal_rate_individual": latest.legal_rate_individual,
+        }
+    )
+
+
 def _installed_lang(env, code):
     return code if env["res.lang"]._lang_get(code) else env.user.lang or "en_US"
 
