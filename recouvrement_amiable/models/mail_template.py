@@ -1,0 +1,69 @@
+from lxml import html
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import safe_eval
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    @api.model
+    def _render_template_qweb(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        """Render a reminder's e-mail body for a whole batch with ONE
+        compilation of the template.
+
+        Odoo parses and compiles an inline QWeb body again for every record
+        (an lxml element is never found in QWeb's cache); a dunning run
+        renders the same body for thousands of debtors, and the compilation
+        cost more than the rendering. Same values, options and result as
+        Odoo's method; whatever is not the plain case (another model, one
+        record, restricted rendering for users who may not edit templates,
+        any error) goes through Odoo's own method.
+        """
+        restricted = (
+            not self._unrestricted_rendering
+            and not self.env.is_admin()
+            and not self.env.user.has_group("mail.group_mail_template_editor")
+        )
+        if (
+            model != "recouvrement.action"
+            or len(res_ids) < 2
+            or not template_src
+            or restricted
+            or not self._has_unsafe_expression_template_qweb(template_src, model)
+        ):
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context=add_context, options=options
+            )
+        try:
+            return self._render_template_qweb_once(
+                template_src, model, res_ids, add_context, options or {}
+            )
+        except Exception:  # noqa: BLE001 - Odoo's method reports the error its own way
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context=add_context, options=options
+            )
+
+    def _render_template_qweb_once(
+        self, template_src, model, res_ids, add_context, options
+    ):
+        variables = self._render_eval_context()
+        if add_context:
+            variables.update(**add_context)
+        element = html.fragment_fromstring(template_src, create_parent="div")
+        # What ir.qweb._render does for each call, done once for the batch.
+        qweb = (
+            self.env["ir.qweb"].with_context(**options)._prepare_environment(variables)
+        )
+        safe_eval.check_values(variables)
+        functions, name = qweb._compile(element)
+        render = functions[name]
+        results = {}
+        for record in self.env[model].browse(res_ids):
+            values = dict(variables, object=record)
+            # Without the <div> wrapping the fragment, like Odoo's method.
+            results[record.id] = Markup("".join(render(qweb, values)))[5:-6]
+        return results
