@@ -6,11 +6,17 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
-from odoo.tools.mail import generate_tracking_message_id
 
+from ..tools.chatter import insert_notes
 from ..tools.formatting import Formatter
 from .recouvrement_level import CHANNELS, PRINTED_CHANNELS
-from .selections import ACTION_STATES, OUTCOMES, PROMISE_STATES, WAIT_REASONS
+from .selections import (
+    ACTION_STATES,
+    OUTCOMES,
+    PROMISE_STATES,
+    TABLE_MEMO,
+    WAIT_REASONS,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -158,6 +164,12 @@ class RecouvrementAction(models.Model):
         debtor's language. Formatting here once, rather than with QWeb
         field widgets per cell, keeps a run over thousands of debtors fast."""
         self.ensure_one()
+        # The e-mail and its statement show the same table: while a batch is
+        # performed (see _perform) it is built once per action and language.
+        memo = self.env.cr.cache.get(TABLE_MEMO)
+        key = (self.id, self.env.lang, bool(self.env.context.get("with_links")))
+        if memo is not None and key in memo:
+            return memo[key]
         formatter = self._formatter()
         amount, day = formatter.amount, formatter.date
         lines = self.line_ids
@@ -179,13 +191,16 @@ class RecouvrementAction(models.Model):
             for line in lines
         ]
         currency = self.currency_id
-        return {
+        values = {
             "rows": rows,
             "penalties": penalties,
             "total_due": amount(self.amount_due, currency),
             "total_interest": amount(sum(lines.mapped("interest_amount")), currency),
             "total_indemnity": amount(sum(lines.mapped("indemnity_amount")), currency),
         }
+        if memo is not None:
+            memo[key] = values
+        return values
 
     def _formatter(self):
         """A formatter in the debtor's language, shared by a batch."""
@@ -406,55 +421,7 @@ class RecouvrementAction(models.Model):
             text = escape(body(action))
             for line in action.line_ids:
                 bodies[line.move_id.id] = text
-        self._insert_notes("account.move", bodies)
-
-    def _insert_notes(self, model, bodies):
-        """Log notes {res_id: escaped body} on records of ``model`` in one
-        INSERT: what ``mail.thread._message_log_batch`` writes (an internal
-        note by the current user, no notification), without the ORM's
-        per-message work (body sanitising, access checks, computed fields),
-        which costs more than the whole reminder on a run over thousands of
-        invoices. The bodies are escaped text; the query is parameterised."""
-        if not bodies:
-            return
-        self.env.flush_all()
-        author = self.env.user.partner_id
-        now = fields.Datetime.now()
-        res_ids = list(bodies)
-        self.env.cr.execute(
-            """
-            INSERT INTO mail_message (
-                model, res_id, body, message_type, subtype_id, is_internal,
-                author_id, email_from, message_id, date, create_uid,
-                create_date, write_uid, write_date
-            )
-            SELECT %(model)s, res_id, body, 'notification', %(subtype)s, TRUE,
-                   %(author)s, %(email_from)s, message_id,
-                   %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(res_ids)s::int[], %(bodies)s::text[],
-                          %(message_ids)s::text[])
-                   AS note(res_id, body, message_id)
-            """,
-            {
-                "model": model,
-                "subtype": self.env.ref("mail.mt_note").id,
-                "author": author.id,
-                "email_from": author.email_formatted or None,
-                "now": now,
-                "uid": self.env.uid,
-                "res_ids": res_ids,
-                "bodies": [str(bodies[res_id]) for res_id in res_ids],
-                "message_ids": [
-                    generate_tracking_message_id("message-notify") for _id in res_ids
-                ],
-            },
-        )
-        # The records' message fields are stale now.
-        self.env[model].browse(res_ids).invalidate_recordset(
-            ["message_ids", "website_message_ids"]
-            if "website_message_ids" in self.env[model]._fields
-            else ["message_ids"]
-        )
+        insert_notes(self.env, "account.move", bodies)
 
     # ------------------------------------------------------------------
     # Promises to pay

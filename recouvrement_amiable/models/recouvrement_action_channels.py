@@ -12,7 +12,7 @@ from odoo.tools import config, email_normalize, format_amount, split_every
 from ..rules.contact_pressure import Slot, next_contact_slot
 from ..rules.identifiers import normalize_mobile, normalize_phone
 from .recouvrement_level import CHANNELS, fallback_channels
-from .selections import PERFORMED_STATES
+from .selections import PERFORMED_STATES, TABLE_MEMO
 
 _logger = logging.getLogger(__name__)
 
@@ -143,6 +143,16 @@ class RecouvrementActionChannels(models.AbstractModel):
         todo = self.filtered(lambda a: a.state in ("waiting", "failed"))
         if not todo:
             return
+        # Nothing changes the invoices of these actions while they are
+        # performed: their tables are built once (see _invoice_table_values).
+        self.env.cr.cache[TABLE_MEMO] = {}
+        try:
+            todo._perform_batches()
+        finally:
+            self.env.cr.cache.pop(TABLE_MEMO, None)
+
+    def _perform_batches(self):
+        todo = self
         now = fields.Datetime.now()
         chains = {
             action.id: list(fallback_channels(action.level_id.channel))

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
 from ..rules import interest as interest_rules
+from ..tools.chatter import insert_notes
 
 CASE_STATES = [
     ("sent", "Sent"),
@@ -418,9 +419,9 @@ class RecouvrementCase(models.Model):
             partner_bodies[case.partner_id.id] = escape(text)
             for move in case.move_ids:
                 move_bodies[move.id] = escape(text)
-        self._message_log_batch(bodies=case_bodies)
-        self.move_ids._message_log_batch(bodies=move_bodies)
-        self.partner_id._message_log_batch(bodies=partner_bodies)
+        insert_notes(self.env, self._name, case_bodies)
+        insert_notes(self.env, "account.move", move_bodies)
+        insert_notes(self.env, "res.partner", partner_bodies)
 
     def _stop_internal_reminders(self):
         """Pending reminders about the transmitted invoices are cancelled
@@ -587,9 +588,9 @@ class RecouvrementCase(models.Model):
                         else ""
                     )
                 )
-        self._message_log_batch(bodies=case_bodies)
-        self.move_ids._message_log_batch(bodies=move_bodies)
-        self.partner_id._message_log_batch(bodies=partner_bodies)
+        insert_notes(self.env, self._name, case_bodies)
+        insert_notes(self.env, "account.move", move_bodies)
+        insert_notes(self.env, "res.partner", partner_bodies)
         return True
 
     def action_register_agency_payment(self):

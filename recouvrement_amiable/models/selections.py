@@ -38,3 +38,7 @@ OUTCOMES = [
 ]
 
 PROMISE_STATES = [("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")]
+
+# Key of the cursor cache holding the invoice tables of the actions being
+# performed (recouvrement.action.channels._perform).
+TABLE_MEMO = "recouvrement_invoice_tables"
