@@ -500,7 +500,35 @@ class RecouvrementActionChannels(models.AbstractModel):
         return self._perform_document(actions, now)
 
     def _perform_formal_notice(self, actions, now):
-        return self._perform_document(actions, now)
+        failures = self._perform_document(actions, now)
+        actions.filtered(lambda a: a.id not in failures)._tell_salesperson()
+        return failures
+
+    def _tell_salesperson(self):
+        """The sales rep who owns the customer learns that a formal notice
+        goes out (DESIGN: they must never be surprised by it)."""
+        for action in self:
+            salesperson = action.partner_id.user_id
+            if not salesperson or salesperson.share or not salesperson.active:
+                continue
+            # sudo: a note on the customer needs no more than reading it;
+            # the collector may not follow the customer.
+            action.partner_id.sudo().message_post(
+                body=escape(
+                    self.env._(
+                        "A formal notice (%(ref)s, %(amount)s) is being sent to "
+                        "your customer %(customer)s.",
+                        ref=action.name,
+                        amount=format_amount(
+                            self.env, action.amount_due, action.currency_id
+                        ),
+                        customer=action.partner_id.display_name,
+                    )
+                ),
+                partner_ids=salesperson.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _perform_document(self, actions, now):
         """Letters and formal notices: a PDF on the company letterhead to

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -311,6 +311,12 @@ class TestDunningRun(RecouvrementCommon):
                 ],
             }
         )
+        salesrep = new_test_user(
+            self.env,
+            "notice_salesrep",
+            groups="base.group_user,recouvrement_amiable.group_recouvrement_salesrep",
+        )
+        self.debtor.user_id = salesrep
         action = self.run_dunning()
         self.assertEqual(action.level_id, self.levels[45])
         self.assertEqual(action.state, "to_validate")
@@ -332,6 +338,13 @@ class TestDunningRun(RecouvrementCommon):
         )
         self.assertEqual(mail.subject, "Mise en demeure - dernier avis")
         self.assertEqual(mail.attachment_ids, action.attachment_id)
+        # The customer's sales rep is told, in their inbox.
+        told = self.debtor.message_ids.filtered(
+            lambda m: salesrep.partner_id in m.partner_ids
+        )
+        self.assertEqual(len(told), 1)
+        self.assertIn(action.name, told.body)
+        self.assertIn("2,000.00", told.body)
         action.with_user(self.collector).action_mark_sent()
         self.assertEqual(action.state, "done")
 
