@@ -2,6 +2,8 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.mail.models.mail_render_mixin import MailRenderMixin
+
 from .common import NOW, RecouvrementCommon
 
 
@@ -21,9 +23,10 @@ class TestReminderBodies(RecouvrementCommon):
             batch = Template._render_template_qweb(
                 template.body_html, "recouvrement.action", actions.ids
             )
+            # Odoo's own method, record by record.
             one_by_one = {
-                action.id: super(type(Template), Template)._render_template_qweb(
-                    template.body_html, "recouvrement.action", action.ids
+                action.id: MailRenderMixin._render_template_qweb(
+                    Template, template.body_html, "recouvrement.action", action.ids
                 )[action.id]
                 for action in actions
             }
