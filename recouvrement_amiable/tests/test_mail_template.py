@@ -1,9 +1,14 @@
+from unittest.mock import patch
+
+import psycopg2
 from freezegun import freeze_time
+from markupsafe import escape
 
 from odoo.tests import tagged
 
 from odoo.addons.mail.models.mail_render_mixin import MailRenderMixin
 
+from ..tools.chatter import insert_notes
 from .common import NOW, RecouvrementCommon
 
 
@@ -36,3 +41,48 @@ class TestReminderBodies(RecouvrementCommon):
                     lambda m, a=action: m.partner_id == a.partner_id
                 )
                 self.assertIn(invoice.name, batch[action.id])
+
+
+@tagged("post_install", "-at_install")
+class TestBatchNotes(RecouvrementCommon):
+    def _notes(self, invoices, text):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "account.move"),
+                ("res_id", "in", invoices.ids),
+                ("body", "ilike", text),
+            ]
+        )
+
+    def test_notes_written_in_one_insert(self):
+        invoices = self.invoice(self.debtor, 10.0, 5) + self.invoice(
+            self.consumer, 20.0, 5
+        )
+        insert_notes(
+            self.env,
+            "account.move",
+            {move.id: escape(f"Note <b>{move.name}</b>") for move in invoices},
+        )
+        notes = self._notes(invoices, "Note &lt;b&gt;")
+        self.assertEqual(sorted(notes.mapped("res_id")), sorted(invoices.ids))
+        self.assertEqual(set(notes.mapped("message_type")), {"notification"})
+        self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(notes.author_id, self.env.user.partner_id)
+        self.assertTrue(all(notes.mapped("is_internal")))
+        self.assertEqual(len(set(notes.mapped("message_id"))), 2)
+        # The chatter shows them.
+        self.assertIn(notes[0], invoices[0].message_ids | invoices[1].message_ids)
+
+    def test_falls_back_to_odoo_batch_log(self):
+        invoice = self.invoice(self.debtor, 10.0, 5)
+        with (
+            patch(
+                "odoo.addons.recouvrement_amiable.tools.chatter._insert",
+                side_effect=psycopg2.Error("refused"),
+            ),
+            self.assertLogs(
+                "odoo.addons.recouvrement_amiable.tools.chatter", level="WARNING"
+            ),
+        ):
+            insert_notes(self.env, "account.move", {invoice.id: escape("Repli")})
+        self.assertEqual(len(self._notes(invoice, "Repli")), 1)

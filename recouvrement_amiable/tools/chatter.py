@@ -1,7 +1,13 @@
 """Log notes in batch on records' chatter."""
 
+import logging
+
+import psycopg2
+
 from odoo import fields
 from odoo.tools.mail import generate_tracking_message_id
+
+_logger = logging.getLogger(__name__)
 
 
 def insert_notes(env, model, bodies):
@@ -18,9 +24,33 @@ def insert_notes(env, model, bodies):
     if not bodies:
         return
     env.flush_all()
+    res_ids = list(bodies)
+    try:
+        # A savepoint: should another add-on require more of a message than
+        # this INSERT gives, Odoo's own batch log takes over.
+        with env.cr.savepoint(flush=False):
+            _insert(env, model, bodies, res_ids)
+    except psycopg2.Error:
+        _logger.warning(
+            "batch notes on %s: falling back to the ORM", model, exc_info=True
+        )
+        env[model].browse(res_ids)._message_log_batch(bodies=bodies)
+        return
+    # The records' message fields are stale now.
+    records = env[model].browse(res_ids)
+    records.invalidate_recordset(
+        [
+            name
+            for name in ("message_ids", "website_message_ids")
+            if name in records._fields
+        ]
+    )
+    env["mail.message"].invalidate_model()
+
+
+def _insert(env, model, bodies, res_ids):
     author = env.user.partner_id
     now = fields.Datetime.now()
-    res_ids = list(bodies)
     env.cr.execute(
         """
         INSERT INTO mail_message (
@@ -49,13 +79,3 @@ def insert_notes(env, model, bodies):
             ],
         },
     )
-    # The records' message fields are stale now.
-    records = env[model].browse(res_ids)
-    records.invalidate_recordset(
-        [
-            name
-            for name in ("message_ids", "website_message_ids")
-            if name in records._fields
-        ]
-    )
-    env["mail.message"].invalidate_model()
