@@ -50,10 +50,6 @@ def check_manifest_files(addon, manifest):
                     yield f"{name} is not listed in the manifest"
 
 
-# Translator comment of a term that is written the same in French.
-SAME_IN_FRENCH = "same in French"
-
-
 def po_entries(path):
     """Yield (msgid, msgstr) pairs of a .po/.pot file (plural forms included)."""
     text = path.read_text(encoding="utf-8")
@@ -64,10 +60,6 @@ def po_entries(path):
         msgstr = _joined(block, "msgstr")
         if msgstr is None:
             msgstr = _joined(block, r"msgstr\[0\]")
-        if not msgstr and re.search(rf"^# {SAME_IN_FRENCH}$", block, re.MULTILINE):
-            # Odoo's PO layout leaves a translation equal to its source empty;
-            # the translator comment says it was checked.
-            msgstr = msgid
         yield msgid, msgstr or ""
 
 
