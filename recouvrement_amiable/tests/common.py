@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -120,3 +120,34 @@ class RecouvrementCommon(AccountTestInvoicingCommon):
                 "payment_difference_handling": "open",
             }
         )._create_payments()
+
+    def reminder(self, partner, invoice, level, state="done", contact=None, **values):
+        """A reminder about ``invoice`` at ``level``, as an earlier run would
+        have left it: performed on ``contact`` (UTC) when given, planned on
+        that day (or TODAY). ``values`` override the action's fields."""
+        vals = {
+            "company_id": self.company.id,
+            "partner_id": partner.id,
+            "policy_id": level.policy_id.id,
+            "level_id": level.id,
+            "channel": level.channel,
+            "state": state,
+            "user_id": self.collector.id,
+            "planned_date": fields.Datetime.to_datetime(contact).date()
+            if contact
+            else TODAY,
+            "contact_date": contact or False,
+            "line_ids": [
+                Command.create(
+                    {
+                        "move_id": invoice.id,
+                        "level_id": level.id,
+                        "date_due": invoice.invoice_date_due,
+                        "amount_residual": invoice.amount_residual,
+                        "amount_residual_currency": invoice.amount_residual,
+                    }
+                )
+            ],
+        }
+        vals.update(values)
+        return self.env["recouvrement.action"].create(vals)

@@ -593,28 +593,7 @@ class TestAgency(RecouvrementCommon):
     def test_from_agency_proposal(self):
         inv = self.invoice(self.debtor, 900.0, days_late=65)
         level = self.levels[60]
-        action = self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.debtor.id,
-                "policy_id": self.policy_pro.id,
-                "level_id": level.id,
-                "channel": "agency",
-                "planned_date": TODAY,
-                "user_id": self.collector.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "level_id": level.id,
-                            "date_due": inv.invoice_date_due,
-                            "amount_residual": 900.0,
-                            "amount_residual_currency": 900.0,
-                        }
-                    )
-                ],
-            }
-        )
+        action = self.reminder(self.debtor, inv, level, state="waiting")
         action._perform()
         self.assertEqual(action.state, "to_do")
         self.assertTrue(action.activity_id)

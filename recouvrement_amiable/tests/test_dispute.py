@@ -237,28 +237,7 @@ class TestDispute(DisputeCommon):
     def test_opened_from_call_outcome(self):
         invoice = self.invoice(self.debtor, 700.0, days_late=16)
         level = self.levels[15]
-        call = self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.debtor.id,
-                "policy_id": self.policy_pro.id,
-                "level_id": level.id,
-                "channel": "phone",
-                "state": "to_do",
-                "user_id": self.collector.id,
-                "planned_date": TODAY,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": level.id,
-                            "date_due": invoice.invoice_date_due,
-                            "amount_residual": 700.0,
-                        }
-                    )
-                ],
-            }
-        )
+        call = self.reminder(self.debtor, invoice, level, state="to_do")
         outcome = self.env["recouvrement.call.outcome"].create(
             {"action_id": call.id, "outcome": "dispute", "note": "Conteste la quantité"}
         )

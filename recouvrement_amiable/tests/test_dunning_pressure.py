@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -13,28 +12,7 @@ from .common import NOW, TODAY, RecouvrementCommon
 class TestPressureAndPromises(RecouvrementCommon):
     def _past_action(self, partner, invoice, level, contact, channel="email"):
         """A reminder already performed on ``contact`` (a datetime, UTC)."""
-        return self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": partner.id,
-                "policy_id": level.policy_id.id,
-                "level_id": level.id,
-                "channel": channel,
-                "state": "done",
-                "planned_date": contact.date(),
-                "contact_date": contact,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": level.id,
-                            "date_due": invoice.invoice_date_due,
-                            "amount_residual": invoice.amount_residual,
-                        }
-                    )
-                ],
-            }
-        )
+        return self.reminder(partner, invoice, level, contact=contact, channel=channel)
 
     @freeze_time(NOW)
     def test_waits_for_the_minimum_gap_then_goes_out(self):

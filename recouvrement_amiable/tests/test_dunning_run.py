@@ -3,7 +3,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -255,27 +254,12 @@ class TestDunningRun(RecouvrementCommon):
 
     def test_sms_sent_through_odoo_sms(self):
         invoice = self.invoice(self.consumer, 90.0, days_late=21)
-        self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.consumer.id,
-                "policy_id": self.policy_consumer.id,
-                "level_id": self.consumer_levels[10].id,
-                "channel": "email",
-                "state": "done",
-                "planned_date": TODAY - timedelta(days=11),
-                "contact_date": datetime(2026, 11, 12, 9),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": self.consumer_levels[10].id,
-                            "date_due": invoice.invoice_date_due,
-                            "amount_residual": 90.0,
-                        }
-                    )
-                ],
-            }
+        self.reminder(
+            self.consumer,
+            invoice,
+            self.consumer_levels[10],
+            contact=datetime(2026, 11, 12, 9),
+            channel="email",
         )
         action = self.run_dunning()
         self.assertEqual(
@@ -289,27 +273,8 @@ class TestDunningRun(RecouvrementCommon):
 
     def test_validation_flow_formal_notice(self):
         invoice = self.invoice(self.debtor, 2000.0, days_late=46)
-        self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.debtor.id,
-                "policy_id": self.policy_pro.id,
-                "level_id": self.levels[30].id,
-                "channel": "letter",
-                "state": "done",
-                "planned_date": TODAY - timedelta(days=16),
-                "contact_date": datetime(2026, 11, 7, 9),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": self.levels[30].id,
-                            "date_due": invoice.invoice_date_due,
-                            "amount_residual": 2000.0,
-                        }
-                    )
-                ],
-            }
+        self.reminder(
+            self.debtor, invoice, self.levels[30], contact=datetime(2026, 11, 7, 9)
         )
         salesrep = new_test_user(
             self.env,

@@ -480,28 +480,7 @@ class TestPaymentPlan(RecouvrementCommon):
         invoice = self.invoice(self.debtor, 900.0, days_late=16)
         self.invoice(self.debtor, 100.0, days_late=2)
         level = self.levels[15]
-        call = self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.debtor.id,
-                "policy_id": self.policy_pro.id,
-                "level_id": level.id,
-                "channel": "phone",
-                "state": "to_do",
-                "user_id": self.collector.id,
-                "planned_date": TODAY,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": level.id,
-                            "date_due": invoice.invoice_date_due,
-                            "amount_residual": 900.0,
-                        }
-                    )
-                ],
-            }
-        )
+        call = self.reminder(self.debtor, invoice, level, state="to_do")
         wizard = (
             self.env["recouvrement.call.outcome"]
             .with_user(self.collector)

@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -172,27 +171,7 @@ class TestPenalties(RecouvrementCommon):
         self.levels[45].state_penalties = True
         invoice = self.invoice(self.debtor, 1000.0, days_late=50, currency=self.eur)
         for level in (self.levels[7], self.levels[15], self.levels[30]):
-            self.env["recouvrement.action"].create(
-                {
-                    "company_id": self.company.id,
-                    "partner_id": self.debtor.id,
-                    "policy_id": self.policy_pro.id,
-                    "level_id": level.id,
-                    "channel": level.channel,
-                    "state": "done",
-                    "planned_date": TODAY - timedelta(days=20),
-                    "contact_date": "2026-11-03 09:00:00",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "move_id": invoice.id,
-                                "level_id": level.id,
-                                "date_due": invoice.invoice_date_due,
-                            }
-                        )
-                    ],
-                }
-            )
+            self.reminder(self.debtor, invoice, level, contact="2026-11-03 09:00:00")
         action = self.run_dunning()
         self.assertEqual(action.level_id, self.levels[45])
         self.assertEqual(action.state, "failed")
@@ -255,27 +234,7 @@ class TestPenalties(RecouvrementCommon):
         self.assertEqual(action.line_ids.indemnity_amount, 0.0)
         # A formal notice reached the consumer on 3 November.
         notice = self.consumer_levels[65]
-        self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.consumer.id,
-                "policy_id": self.policy_consumer.id,
-                "level_id": notice.id,
-                "channel": "formal_notice",
-                "state": "done",
-                "planned_date": date(2026, 11, 3),
-                "contact_date": "2026-11-03 09:00:00",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": notice.id,
-                            "date_due": invoice.invoice_date_due,
-                        }
-                    )
-                ],
-            }
-        )
+        self.reminder(self.consumer, invoice, notice, contact="2026-11-03 09:00:00")
         claim = self.Penalty._recouvrement_claims(invoice, TODAY)[invoice.id]
         self.assertEqual(claim.notice_date, date(2026, 11, 3))
         # 2026-11-04..11-23: 20 days × 2,000 × 2.50 % (legal rate) / 365

@@ -76,27 +76,7 @@ class TestPrescription(RecouvrementCommon):
         before = invoice.recouvrement_prescription_date
         self.assertEqual(before, date(2027, 1, 11))
         notice = self.consumer_levels[65]
-        self.env["recouvrement.action"].create(
-            {
-                "company_id": self.company.id,
-                "partner_id": self.consumer.id,
-                "policy_id": self.policy_consumer.id,
-                "level_id": notice.id,
-                "channel": "formal_notice",
-                "state": "done",
-                "planned_date": date(2026, 11, 3),
-                "contact_date": "2026-11-03 09:00:00",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": notice.id,
-                            "date_due": invoice.invoice_date_due,
-                        }
-                    )
-                ],
-            }
-        )
+        self.reminder(self.consumer, invoice, notice, contact="2026-11-03 09:00:00")
         self.env.add_to_compute(
             invoice._fields["recouvrement_prescription_date"], invoice
         )
