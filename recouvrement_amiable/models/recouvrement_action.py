@@ -165,9 +165,15 @@ class RecouvrementAction(models.Model):
         field widgets per cell, keeps a run over thousands of debtors fast."""
         self.ensure_one()
         # The e-mail and its statement show the same table: while a batch is
-        # performed (see _perform) it is built once per action and language.
+        # performed (see _perform) it is built once per action. The values
+        # depend on the formatter's language (the debtor's), not on the
+        # context's: the statement's body is rendered in the caller's.
         memo = self.env.cr.cache.get(TABLE_MEMO)
-        key = (self.id, self.env.lang, bool(self.env.context.get("with_links")))
+        key = (
+            self.id,
+            self._formatter_lang(),
+            bool(self.env.context.get("with_links")),
+        )
         if memo is not None and key in memo:
             return memo[key]
         formatter = self._formatter()
@@ -185,8 +191,11 @@ class RecouvrementAction(models.Model):
                 "days_late": max(line.days_late, 0),
                 "total": amount(line.amount_total, line.move_currency_id),
                 "due": amount(line.amount_residual_currency, line.move_currency_id),
-                "interest": amount(line.interest_amount, line.move_currency_id),
-                "indemnity": amount(line.indemnity_amount, line.move_currency_id),
+                # Shown only when the level states penalties.
+                "interest": penalties
+                and amount(line.interest_amount, line.move_currency_id),
+                "indemnity": penalties
+                and amount(line.indemnity_amount, line.move_currency_id),
             }
             for line in lines
         ]
@@ -204,11 +213,29 @@ class RecouvrementAction(models.Model):
 
     def _formatter(self):
         """A formatter in the debtor's language, shared by a batch."""
-        lang = self.partner_id.lang or self.env.lang
+        lang = self._formatter_lang()
         cache = self.env.cr.cache.setdefault("recouvrement_formatters", {})
         if lang not in cache:
             cache[lang] = Formatter(self.env, lang)
         return cache[lang]
+
+    def _address_lines(self, partner):
+        """Lines of ``partner``'s postal address in the context's language,
+        its name first: what Odoo's contact widget shows (display name with
+        show_address), without the widget's rendering per document, and once
+        per batch for the company's own address."""
+        memo = self.env.cr.cache.get(TABLE_MEMO)
+        key = ("address", partner.id, self.env.lang)
+        if memo is not None and key in memo:
+            return memo[key]
+        text = partner.with_context(show_address=True).display_name or ""
+        lines = [line for line in text.split("\n") if line.strip()]
+        if memo is not None:
+            memo[key] = lines
+        return lines
+
+    def _formatter_lang(self):
+        return self.partner_id.lang or self.env.lang
 
     def _pay_online_companies(self):
         """Companies where customers can pay invoices online (payment module
@@ -393,6 +420,8 @@ class RecouvrementAction(models.Model):
         if not self:
             return {}
         note = self.env.ref("mail.mt_note").id
+        # Record names in one batch (mail.message computes them one by one).
+        self.partner_id.mapped("display_name")
         vals_list = []
         for action in self:
             attachment = (attachments or {}).get(action.id)
@@ -400,6 +429,7 @@ class RecouvrementAction(models.Model):
                 {
                     "model": "res.partner",
                     "res_id": action.partner_id.id,
+                    "record_name": action.partner_id.display_name,
                     "body": bodies[action.id],
                     "message_type": message_type,
                     "subtype_id": note,

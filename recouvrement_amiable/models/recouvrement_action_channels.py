@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+import lxml.html
 import pytz
 from markupsafe import Markup, escape
 
@@ -18,6 +19,8 @@ _logger = logging.getLogger(__name__)
 
 # Statements are rendered by wkhtmltopdf in chunks of this many debtors.
 PDF_CHUNK = 50
+# Stands for a page's body while Odoo's report layout is rendered.
+BODY_PLACEHOLDER = "<!-- recouvrement-document-body -->"
 # Days of contact history the pressure limits look at (30-day window).
 HISTORY_DAYS = 31
 # How far ahead public holidays are read.
@@ -236,13 +239,9 @@ class RecouvrementActionChannels(models.AbstractModel):
             chunk = self.browse(chunk_ids)
             try:
                 if as_html:
-                    # One QWeb rendering per chunk, split per action the way
-                    # Odoo splits it for wkhtmltopdf.
+                    # One QWeb rendering per chunk, split per action.
                     html = Report._render_qweb_html(report.report_name, chunk.ids)[0]
-                    bodies, html_ids = Report._prepare_html(
-                        html, report_model=report.model
-                    )[:2]
-                    pages = dict(zip(html_ids, bodies, strict=True))
+                    pages = self._split_html_documents(report, html)
                     for action in chunk:
                         if action.id not in pages:
                             raise UserError(
@@ -280,6 +279,46 @@ class RecouvrementActionChannels(models.AbstractModel):
                     _logger.info("reminder %s: document error %s", chunk.id, error)
                     errors[chunk.id] = str(error)
         return documents, errors
+
+    def _split_html_documents(self, report, html):
+        """{action_id: HTML page} of a rendering of several actions by
+        ``report``: each article in Odoo's minimal layout, the pages
+        ``ir.actions.report._prepare_html`` makes for wkhtmltopdf. The layout
+        (the same for every page of a language) is rendered once per
+        language instead of once per page."""
+        Report = self.env["ir.actions.report"]
+        layout = Report._get_layout()
+        base_url = report._get_report_url(layout=layout)
+        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        frames = {}
+        pages = {}
+        for node in root.xpath(
+            "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
+        ):
+            if node.get("data-oe-model") != self._name:
+                continue
+            lang = node.get("data-oe-lang") or self.env.lang
+            if lang not in frames:
+                frame = (
+                    self.env["ir.qweb"]
+                    .with_context(lang=lang)
+                    ._render(
+                        layout.id,
+                        {
+                            "subst": False,
+                            "body": Markup(BODY_PLACEHOLDER),
+                            "base_url": base_url,
+                            "report_xml_id": report.xml_id,
+                            "debug": self.env.context.get("debug"),
+                        },
+                    )
+                )
+                frames[lang] = str(frame).split(BODY_PLACEHOLDER, 1)
+            before, after = frames[lang]
+            pages[int(node.get("data-oe-id", 0))] = Markup(
+                before + lxml.html.tostring(node, encoding="unicode") + after
+            )
+        return pages
 
     def _document_filename(self, report, extension):
         self.ensure_one()
@@ -355,6 +394,10 @@ class RecouvrementActionChannels(models.AbstractModel):
                 )
                 ready -= self.browse(action_id)
         mail_values = []
+        note = self.env.ref("mail.mt_note").id
+        # The messages' record name, computed for the batch (mail.message
+        # would compute each debtor's display name one by one).
+        ready.partner_id.mapped("display_name")
         for action in ready:
             values = rendered.get(action.id) or {}
             attachment = attachments.get(action.id)
@@ -370,8 +413,9 @@ class RecouvrementActionChannels(models.AbstractModel):
                     "recipient_ids": [fields.Command.link(recipients[action.id].id)],
                     "model": "res.partner",
                     "res_id": action.partner_id.id,
+                    "record_name": action.partner_id.display_name,
                     "message_type": "email_outgoing",
-                    "subtype_id": self.env.ref("mail.mt_note").id,
+                    "subtype_id": note,
                     "author_id": company.partner_id.id,
                     "attachment_ids": [fields.Command.link(attachment.id)]
                     if attachment

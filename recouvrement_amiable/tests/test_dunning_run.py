@@ -68,6 +68,9 @@ class TestDunningRun(RecouvrementCommon):
         self.assertFalse(fresh.recouvrement_level_id)
 
     def test_reminder_email_queued_with_statement_and_chatter(self):
+        self.debtor.write(
+            {"street": "12 rue des Lilas", "zip": "69003", "city": "Lyon"}
+        )
         invoice = self.invoice(self.debtor, 1234.56, days_late=8)
         action = self.run_dunning()
         self.assertEqual(action.state, "done")
@@ -85,8 +88,25 @@ class TestDunningRun(RecouvrementCommon):
         self.assertEqual(len(mail.attachment_ids), 1)
         # Odoo renders reports as HTML in tests (see test_letters_rendered_as_pdf).
         self.assertEqual(mail.attachment_ids.mimetype, "text/html")
-        self.assertIn(invoice.name, mail.attachment_ids.raw.decode())
+        page = mail.attachment_ids.raw.decode()
+        # A whole page per debtor, in Odoo's report layout, markup unescaped.
+        self.assertTrue(page.strip().startswith("<!DOCTYPE html>"))
+        self.assertEqual(page.count("<html"), 1)
+        self.assertEqual(page.count('class="article'), 1)
+        self.assertNotIn("&lt;", page)
+        self.assertIn(invoice.name, page)
+        self.assertIn("1,234.56", page)
+        # The debtor's postal address, its name first, then each line.
+        self.assertRegex(
+            page,
+            r"(?s)<address[^>]*>\s*<div>Menuiserie Durand SARL</div>\s*"
+            r"12 rue des Lilas<br>\s*69003 Lyon<br>\s*France\s*</address>",
+        )
         self.assertEqual(action.attachment_id, mail.attachment_ids)
+        # The lines carry the companies' and the invoice's currencies.
+        self.assertEqual(action.line_ids.company_id, self.company)
+        self.assertEqual(action.line_ids.currency_id, self.company.currency_id)
+        self.assertEqual(action.line_ids.move_currency_id, invoice.currency_id)
         # Logged on the invoice's chatter.
         note = invoice.message_ids.filtered(lambda m: action.name in (m.body or ""))
         self.assertEqual(len(note), 1)

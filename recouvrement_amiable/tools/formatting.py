@@ -8,6 +8,8 @@ per language and gives the same text as ``format_amount`` / ``format_date``.
 
 import ast
 
+from odoo.tools import float_round
+
 from odoo.addons.base.models.res_lang import intersperse
 
 
@@ -22,19 +24,31 @@ class Formatter:
         self.decimal_point = data.decimal_point
         self.thousands_sep = data.thousands_sep or ""
         self.grouping = ast.literal_eval(data.grouping)
+        # {currency id: (rounding, decimal places, symbol, symbol before)}
+        self.currencies = {}
+
+    def _currency(self, currency):
+        if currency.id not in self.currencies:
+            self.currencies[currency.id] = (
+                currency.rounding,
+                currency.decimal_places,
+                currency.symbol or "",
+                currency.position == "before",
+            )
+        return self.currencies[currency.id]
 
     def amount(self, value, currency):
         """Like odoo.tools.format_amount: grouped digits and the currency
         symbol on its side, with no-break spaces."""
-        text = f"{currency.round(value):.{currency.decimal_places}f}"
+        rounding, digits, symbol, before = self._currency(currency)
+        text = f"{float_round(value, precision_rounding=rounding):.{digits}f}"
         integer, _dot, decimals = text.partition(".")
         integer = intersperse(integer, self.grouping, self.thousands_sep)[0]
         number = integer + (self.decimal_point + decimals if decimals else "")
         number = number.replace(" ", "\N{NO-BREAK SPACE}").replace(
             "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
         )
-        symbol = currency.symbol or ""
-        if currency.position == "before":
+        if before:
             return f"{symbol}\N{NO-BREAK SPACE}{number}"
         return f"{number}\N{NO-BREAK SPACE}{symbol}"
 
