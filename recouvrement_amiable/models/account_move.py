@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -68,15 +69,39 @@ class AccountMove(models.Model):
         "recouvrement_action_line_ids.level_id",
     )
     def _compute_recouvrement_last_reminder(self):
+        # The performed reminders of all the invoices in one query: a run
+        # recomputes thousands of invoices at once.
+        origins = self._origin.filtered("id")
+        performed = defaultdict(list)
+        if origins:
+            # sudo: a stored value must not depend on whose change triggered
+            # the recomputation (record rules would hide some reminders).
+            # The reminders' states are filtered here, not in the query: a
+            # join on reminders created in the same transaction (no
+            # statistics yet) makes PostgreSQL choose a nested loop.
+            Line = self.env["recouvrement.action.line"].sudo()
+            for line in Line.search_fetch(
+                [("move_id", "in", origins.ids)],
+                ["move_id", "level_id", "action_id", "create_date"],
+            ):
+                if line.action_id.state in PERFORMED_STATES:
+                    performed[line.move_id.id].append(line)
         for move in self:
-            performed = move.recouvrement_action_line_ids.filtered(
-                lambda line: line.action_state in PERFORMED_STATES
-            ).sorted(lambda line: (line.contact_date or line.create_date, line.id))
-            last = performed[-1:] if performed else performed
-            climbing = performed.filtered("level_id")
-            move.recouvrement_last_action_id = last.action_id
-            move.recouvrement_last_reminder_date = last.contact_date
-            move.recouvrement_level_id = climbing[-1:].level_id if climbing else False
+            lines = sorted(
+                performed.get(move._origin.id, ()),
+                key=lambda line: (
+                    line.action_id.contact_date or line.create_date,
+                    line.id,
+                ),
+            )
+            climbing = [line for line in lines if line.level_id]
+            if lines:
+                move.recouvrement_last_action_id = lines[-1].action_id
+                move.recouvrement_last_reminder_date = lines[-1].action_id.contact_date
+            else:
+                move.recouvrement_last_action_id = False
+                move.recouvrement_last_reminder_date = False
+            move.recouvrement_level_id = climbing[-1].level_id if climbing else False
 
     @api.depends("recouvrement_action_line_ids")
     def _compute_recouvrement_reminder_count(self):

@@ -258,6 +258,10 @@ class RecouvrementRun(models.Model):
 
         vals_list, lines_list = [], []
         settings = self._debtor_settings(debtors, on_date)
+        company_currency = {
+            company.id: company.currency_id.id
+            for company in self.env["res.company"].browse({key[0] for key in debtors})
+        }
         for key, invoices in debtors.items():
             if key in busy or key not in settings:
                 continue
@@ -313,6 +317,9 @@ class RecouvrementRun(models.Model):
                 [
                     {
                         "move_id": move_id,
+                        "company_id": key[0],
+                        "currency_id": company_currency[key[0]],
+                        "move_currency_id": by_move[move_id][0].currency_id.id,
                         "level_id": level_id,
                         "date_due": by_move[move_id][1],
                         "days_late": (on_date - by_move[move_id][1]).days,

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import NOW, RecouvrementCommon
@@ -99,3 +99,21 @@ class TestDunningSecurity(RecouvrementCommon):
         self.collector.company_ids = self.company
         visible = self.env["recouvrement.action"].with_user(self.collector).search([])
         self.assertEqual(visible, actions)
+        # A reminder lists only invoices of its own company.
+        with self.assertRaisesRegex(ValidationError, "not to the reminder's company"):
+            self.env["recouvrement.action.line"].create(
+                {
+                    "action_id": actions.id,
+                    "move_id": other_invoice.id,
+                    "date_due": other_invoice.invoice_date_due,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "reminder's company"):
+            self.env["recouvrement.action.line"].create(
+                {
+                    "action_id": actions.id,
+                    "company_id": other.id,
+                    "move_id": own_invoice.id,
+                    "date_due": own_invoice.invoice_date_due,
+                }
+            )
