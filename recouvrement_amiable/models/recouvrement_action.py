@@ -228,8 +228,12 @@ class RecouvrementAction(models.Model):
         key = ("address", partner.id, self.env.lang)
         if memo is not None and key in memo:
             return memo[key]
-        text = partner.with_context(show_address=True).display_name or ""
-        lines = [line for line in text.split("\n") if line.strip()]
+        # What partner.with_context(show_address=True).display_name gives,
+        # without computing every debtor's display name again in that context.
+        address = partner._display_address(without_company=True)
+        lines = [partner.display_name or ""] + [
+            line for line in address.split("\n") if line.strip()
+        ]
         if memo is not None:
             memo[key] = lines
         return lines
