@@ -12,6 +12,7 @@ from odoo.tools import config, email_normalize, format_amount, split_every
 
 from ..rules.contact_pressure import Slot, next_contact_slot
 from ..rules.identifiers import normalize_mobile, normalize_phone
+from ..tools.report_articles import cut_articles
 from .recouvrement_level import CHANNELS, fallback_channels
 from .selections import PERFORMED_STATES, TABLE_MEMO
 
@@ -289,15 +290,30 @@ class RecouvrementActionChannels(models.AbstractModel):
         Report = self.env["ir.actions.report"]
         layout = Report._get_layout()
         base_url = report._get_report_url(layout=layout)
-        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        text = html.decode() if isinstance(html, bytes) else str(html)
+        articles = cut_articles(text)
+        if articles is None:
+            root = lxml.html.fromstring(
+                html, parser=lxml.html.HTMLParser(encoding="utf-8")
+            )
+            articles = [
+                (
+                    node.get("data-oe-model"),
+                    int(node.get("data-oe-id", 0)),
+                    node.get("data-oe-lang"),
+                    lxml.html.tostring(node, encoding="unicode"),
+                )
+                for node in root.xpath(
+                    "//div[contains(concat(' ', normalize-space(@class), ' '),"
+                    " ' article ')]"
+                )
+            ]
         frames = {}
         pages = {}
-        for node in root.xpath(
-            "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
-        ):
-            if node.get("data-oe-model") != self._name:
+        for model, record_id, lang, article in articles:
+            if model != self._name:
                 continue
-            lang = node.get("data-oe-lang") or self.env.lang
+            lang = lang or self.env.lang
             if lang not in frames:
                 frame = (
                     self.env["ir.qweb"]
@@ -315,9 +331,7 @@ class RecouvrementActionChannels(models.AbstractModel):
                 )
                 frames[lang] = str(frame).split(BODY_PLACEHOLDER, 1)
             before, after = frames[lang]
-            pages[int(node.get("data-oe-id", 0))] = Markup(
-                before + lxml.html.tostring(node, encoding="unicode") + after
-            )
+            pages[record_id] = Markup(before + article + after)
         return pages
 
     def _document_filename(self, report, extension):

@@ -100,7 +100,7 @@ class TestDunningRun(RecouvrementCommon):
         self.assertRegex(
             page,
             r"(?s)<address[^>]*>\s*<div>Menuiserie Durand SARL</div>\s*"
-            r"12 rue des Lilas<br>\s*69003 Lyon<br>\s*France\s*</address>",
+            r"12 rue des Lilas<br/?>\s*69003 Lyon<br/?>\s*France\s*</address>",
         )
         self.assertEqual(action.attachment_id, mail.attachment_ids)
         # The lines carry the companies' and the invoice's currencies.
