@@ -1,8 +1,8 @@
 from lxml import html
-from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import safe_eval
+
+from ..tools.qweb import batch_renderer
 
 
 class MailTemplate(models.Model):
@@ -53,17 +53,14 @@ class MailTemplate(models.Model):
         variables = self._render_eval_context()
         if add_context:
             variables.update(**add_context)
-        element = html.fragment_fromstring(template_src, create_parent="div")
-        # What ir.qweb._render does for each call, done once for the batch.
-        qweb = (
-            self.env["ir.qweb"].with_context(**options)._prepare_environment(variables)
+        render = batch_renderer(
+            self.env["ir.qweb"],
+            html.fragment_fromstring(template_src, create_parent="div"),
+            variables,
+            **options,
         )
-        safe_eval.check_values(variables)
-        functions, name = qweb._compile(element)
-        render = functions[name]
-        results = {}
-        for record in self.env[model].browse(res_ids):
-            values = dict(variables, object=record)
-            # Without the <div> wrapping the fragment, like Odoo's method.
-            results[record.id] = Markup("".join(render(qweb, values)))[5:-6]
-        return results
+        # Without the <div> wrapping the fragment, like Odoo's method.
+        return {
+            record.id: render(object=record)[5:-6]
+            for record in self.env[model].browse(res_ids)
+        }

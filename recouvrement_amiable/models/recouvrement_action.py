@@ -9,6 +9,7 @@ from odoo.tools import format_amount, format_date
 
 from ..tools.chatter import insert_notes
 from ..tools.formatting import Formatter
+from ..tools.qweb import batch_renderer
 from .recouvrement_level import CHANNELS, PRINTED_CHANNELS
 from .selections import (
     ACTION_STATES,
@@ -148,15 +149,14 @@ class RecouvrementAction(models.Model):
     @api.depends("line_ids")
     def _compute_invoice_table_html(self):
         online = self._pay_online_companies()
-        QWeb = self.env["ir.qweb"]
+        render = batch_renderer(
+            self.env["ir.qweb"], "recouvrement_amiable.invoice_table", {}
+        )
         for action in self:
             with_links = action.company_id in online
-            action.invoice_table_html = QWeb._render(
-                "recouvrement_amiable.invoice_table",
-                {
-                    "action": action.with_context(with_links=with_links),
-                    "with_links": with_links,
-                },
+            action.invoice_table_html = render(
+                action=action.with_context(with_links=with_links),
+                with_links=with_links,
             )
 
     def _invoice_table_values(self):
