@@ -440,11 +440,11 @@ class RecouvrementActionChannels(models.AbstractModel):
         # sudo: mail.mail is restricted to system users; the collector is
         # allowed to send reminders of the debtors they can read.
         mails = self.env["mail.mail"].sudo().create(mail_values)
-        for action, mail in zip(ready, mails, strict=True):
-            action.write(
-                {
-                    "state": "done",
-                    "contact_date": now,
+        ready._mark_performed(
+            "done",
+            now,
+            {
+                action.id: {
                     "email_to": recipients[action.id].email,
                     "mail_message_id": mail.mail_message_id.id,
                     "attachment_id": action.attachment_id.id
@@ -452,7 +452,9 @@ class RecouvrementActionChannels(models.AbstractModel):
                     if attachments.get(action.id)
                     else action.attachment_id.id,
                 }
-            )
+                for action, mail in zip(ready, mails, strict=True)
+            },
+        )
         ready._log_on_invoices(
             lambda a: self.env._(
                 "Reminder %(ref)s (%(level)s) e-mailed to %(email)s.",
@@ -526,15 +528,17 @@ class RecouvrementActionChannels(models.AbstractModel):
                 for a in ready
             ]
         )
-        for action in ready:
-            action.write(
-                {
-                    "state": "done",
-                    "contact_date": now,
+        ready._mark_performed(
+            "done",
+            now,
+            {
+                action.id: {
                     "sms_number": numbers[action.id],
                     "mail_message_id": messages[action.id].id,
                 }
-            )
+                for action in ready
+            },
+        )
         ready._log_on_invoices(
             lambda a: self.env._(
                 "Reminder %(ref)s (%(level)s) sent by SMS to %(number)s.",
@@ -610,14 +614,14 @@ class RecouvrementActionChannels(models.AbstractModel):
                     "document error: %(error)s", error=error
                 )
         ready = actions.filtered(lambda a: a.id in attachments)
-        for action in ready:
-            action.write(
-                {
-                    "state": "to_do",
-                    "contact_date": now,
-                    "attachment_id": attachments[action.id].id,
-                }
-            )
+        ready._mark_performed(
+            "to_do",
+            now,
+            {
+                action.id: {"attachment_id": attachments[action.id].id}
+                for action in ready
+            },
+        )
         ready._log_on_partners(
             {
                 a.id: escape(
@@ -699,14 +703,11 @@ class RecouvrementActionChannels(models.AbstractModel):
                 or self.env.ref("mail.mail_activity_data_call")
             ),
         )
-        for action in ready:
-            action.write(
-                {
-                    "state": "to_do",
-                    "contact_date": now,
-                    "activity_id": activities[action.id].id,
-                }
-            )
+        ready._mark_performed(
+            "to_do",
+            now,
+            {action.id: {"activity_id": activities[action.id].id} for action in ready},
+        )
         return failures
 
     def _perform_agency(self, actions, now):
@@ -726,6 +727,14 @@ class RecouvrementActionChannels(models.AbstractModel):
         for action in actions:
             action.write({"state": "to_do", "activity_id": activities[action.id].id})
         return {}
+
+    def _mark_performed(self, state, now, values):
+        """Write the new state and the contact moment of the actions in one
+        write (the invoices' last reminder is recomputed once for all), then
+        each action's own ``values`` ({action_id: vals})."""
+        self.write({"state": state, "contact_date": now})
+        for action in self:
+            action.write(values[action.id])
 
     def _schedule_activities(self, summary, note, activity_type):
         """One activity per action on the debtor, for its collector."""
