@@ -27,7 +27,9 @@ class RecouvrementAction(models.Model):
     _description = "Reminder"
     _order = "planned_date desc, id desc"
     _inherit = ["recouvrement.action.channels"]
-    _check_company_auto = True
+    # Checked in one pass by _check_record_companies: Odoo's automatic check
+    # evaluates a domain per field and reminder, and a run creates thousands.
+    _check_company_auto = False
 
     name = fields.Char(
         string="Reference", compute="_compute_name", store=True, index=True
@@ -119,6 +121,21 @@ class RecouvrementAction(models.Model):
         for action in self:
             action.name = f"REL{action.id:07d}" if action.id else False
 
+    @api.constrains("company_id", "partner_id", "policy_id", "level_id")
+    def _check_record_companies(self):
+        for action in self:
+            for record in (action.partner_id, action.policy_id, action.level_id):
+                if record.company_id and record.company_id != action.company_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(record)s belongs to %(other)s, not to the "
+                            "reminder's company %(company)s.",
+                            record=record.display_name,
+                            other=record.company_id.name,
+                            company=action.company_id.name,
+                        )
+                    )
+
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
         for action in self:
@@ -189,7 +206,9 @@ class RecouvrementAction(models.Model):
                 "invoice_date": day(line.move_id.invoice_date),
                 "date_due": day(line.date_due),
                 "days_late": max(line.days_late, 0),
-                "total": amount(line.amount_total, line.move_currency_id),
+                # The invoice's own field, not the line's related copy, which
+                # would be computed and rounded again for every line.
+                "total": amount(line.move_id.amount_total, line.move_currency_id),
                 "due": amount(line.amount_residual_currency, line.move_currency_id),
                 # Shown only when the level states penalties.
                 "interest": penalties

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import NOW, RecouvrementCommon
+from .common import NOW, TODAY, RecouvrementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -106,6 +106,19 @@ class TestDunningSecurity(RecouvrementCommon):
                     "action_id": actions.id,
                     "move_id": other_invoice.id,
                     "date_due": other_invoice.invoice_date_due,
+                }
+            )
+        # Nor a policy or level of another company.
+        other_policy = other.recouvrement_policy_company_id
+        with self.assertRaisesRegex(ValidationError, "not to the reminder's company"):
+            self.env["recouvrement.action"].create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.debtor.id,
+                    "policy_id": other_policy.id,
+                    "level_id": other_policy.level_ids[1].id,
+                    "channel": "email",
+                    "planned_date": TODAY,
                 }
             )
         with self.assertRaisesRegex(ValidationError, "reminder's company"):
