@@ -4,7 +4,7 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..rules import interest as interest_rules
 from ..tools.chatter import insert_notes
@@ -185,11 +185,13 @@ class RecouvrementCase(models.Model):
         """Payments (and bank statement lines) reconciled with the invoices'
         receivable lines, dated on or after the transfer date: credit notes
         and write-offs are not recovered money."""
-        lines = self.move_ids.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        )
+        # The receivable lines in the domain: reading every line of thousands
+        # of invoices to filter them costs seconds at hand-over.
         partials = self.env["account.partial.reconcile"].search(
-            [("debit_move_id", "in", lines.ids)]
+            [
+                ("debit_move_id.move_id", "in", self.move_ids.ids),
+                ("debit_move_id.account_type", "=", "asset_receivable"),
+            ]
         )
         paid = defaultdict(list)
         for partial in partials:
@@ -336,13 +338,13 @@ class RecouvrementCase(models.Model):
         today = fields.Date.context_today(self)
         file_format = file_format or agency.recouvrement_agency_file_format or "xlsx"
 
-        Sequence = self.env["ir.sequence"].with_company(company)
+        Case = self.with_company(company).with_context(mail_create_nosubscribe=True)
         export = (
             self.env["recouvrement.case.export"]
             .with_context(mail_create_nosubscribe=True)
             .create(
                 {
-                    "name": Sequence.next_by_code("recouvrement.case.export"),
+                    "name": Case._next_references("recouvrement.case.export")[0],
                     "company_id": company.id,
                     "agency_id": agency.id,
                     "user_id": self.env.uid,
@@ -356,8 +358,9 @@ class RecouvrementCase(models.Model):
         )
         by_debtor = moves.grouped("commercial_partner_id")
         penalties = self._agency_penalties(moves, today)
+        names = Case._next_references("recouvrement.case", len(by_debtor))
         vals_list = []
-        for debtor, debtor_moves in by_debtor.items():
+        for name, (debtor, debtor_moves) in zip(names, by_debtor.items(), strict=True):
             principal = interest = indemnity = 0.0
             for move in debtor_moves:
                 move_interest, move_indemnity = penalties.get(move.id, (0.0, 0.0))
@@ -366,7 +369,7 @@ class RecouvrementCase(models.Model):
                 indemnity += self._to_company_currency(move, move_indemnity, today)
             vals_list.append(
                 {
-                    "name": Sequence.next_by_code("recouvrement.case"),
+                    "name": name,
                     "company_id": company.id,
                     "agency_id": agency.id,
                     "partner_id": debtor.id,
@@ -382,11 +385,12 @@ class RecouvrementCase(models.Model):
                     "export_id": export.id,
                 }
             )
-        cases = (
-            self.with_company(company)
-            .with_context(mail_create_nosubscribe=True)
-            .create(vals_list)
-        )
+        # mail.thread would log the creation notes one sanitised body per
+        # case: _log_creation logs them in one INSERT. The cases go on
+        # without mail_create_nolog, which must not reach what comes next.
+        cases = Case.with_context(mail_create_nolog=True).create(vals_list)
+        cases = cases.with_env(Case.env)
+        cases._log_creation()
         export._write_files(cases, penalties)
         cases._log_transfer()
         cases._stop_internal_reminders()
@@ -395,30 +399,92 @@ class RecouvrementCase(models.Model):
         return export
 
     @api.model
+    def _next_references(self, code, count=1):
+        """``count`` references of the sequence ``code``, as ``next_by_code``
+        draws them one by one (two queries each): one query for a batch."""
+        Sequence = self.env["ir.sequence"]
+        Sequence.browse().check_access("read")
+        sequence = Sequence.search(
+            [("code", "=", code), ("company_id", "in", [self.env.company.id, False])],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            return [False] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            # Gapless sequences lock a row, date ranges have their own
+            # sequence: Odoo draws those.
+            return [sequence.next_by_id() for _index in range(count)]
+        # The PostgreSQL sequence of a standard ir.sequence (ir_sequence.py);
+        # no ORM method draws several numbers at once.
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        # get_next_char's format, with the prefix and suffix interpolated once.
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
+
+    @api.model
     def _to_company_currency(self, move, amount, on_date):
         """``amount`` in the invoice's currency, in its company's currency."""
-        if not amount or move.currency_id == move.company_currency_id:
+        # Read through company_id: the related company_currency_id would be
+        # computed for each of thousands of invoices.
+        company_currency = move.company_id.currency_id
+        if not amount or move.currency_id == company_currency:
             return amount
         return move.currency_id._convert(
-            amount, move.company_currency_id, move.company_id, on_date
+            amount, company_currency, move.company_id, on_date
         )
+
+    def _log_creation(self):
+        """The note "Agency case created" that ``mail.thread`` logs on new
+        records, for a batch of cases in one INSERT, unless the context asks
+        ``mail.thread`` not to."""
+        context = self.env.context
+        if (
+            not self
+            or context.get("tracking_disable")
+            or context.get("mail_create_nolog")
+        ):
+            return
+        # The body as mail.message stores it (escaped, then sanitised): the
+        # same for every case, sanitised once.
+        Message = self.env["mail.message"]
+        body = Message._fields["body"].convert_to_cache(
+            escape(self[:1]._creation_message()), Message
+        )
+        insert_notes(self.env, self._name, dict.fromkeys(self.ids, body))
 
     def _log_transfer(self):
         """Chatter of the cases, their invoices and their debtors (batch)."""
         case_bodies, move_bodies, partner_bodies = {}, {}, {}
+        # A batch shares its transfer date: formatted once.
+        dates = {
+            day: format_date(self.env, day) for day in set(self.mapped("transfer_date"))
+        }
         for case in self:
-            text = self.env._(
-                "Handed over to the collection agency %(agency)s on %(date)s "
-                "(case %(case)s, %(amount)s claimed): internal reminders stop.",
-                agency=case.agency_id.display_name,
-                date=format_date(self.env, case.transfer_date),
-                case=case.name,
-                amount=format_amount(self.env, case.amount_claimed, case.currency_id),
+            body = escape(
+                self.env._(
+                    "Handed over to the collection agency %(agency)s on %(date)s "
+                    "(case %(case)s, %(amount)s claimed): internal reminders stop.",
+                    agency=case.agency_id.display_name,
+                    date=dates[case.transfer_date],
+                    case=case.name,
+                    amount=format_amount(
+                        self.env, case.amount_claimed, case.currency_id
+                    ),
+                )
             )
-            case_bodies[case.id] = escape(text)
-            partner_bodies[case.partner_id.id] = escape(text)
-            for move in case.move_ids:
-                move_bodies[move.id] = escape(text)
+            case_bodies[case.id] = body
+            partner_bodies[case.partner_id.id] = body
+            move_bodies.update(dict.fromkeys(case.move_ids.ids, body))
         insert_notes(self.env, self._name, case_bodies)
         insert_notes(self.env, "account.move", move_bodies)
         insert_notes(self.env, "res.partner", partner_bodies)

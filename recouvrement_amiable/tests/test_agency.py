@@ -609,3 +609,60 @@ class TestAgency(RecouvrementCommon):
         self.assertEqual(export.case_ids.move_ids, inv)
         self.assertEqual(action.state, "done")
         self.assertFalse(action.activity_id)
+
+    def test_batch_references_and_creation_notes(self):
+        """The references of a batch follow each other in the sequence, be it
+        gapless or standard, and each case bears the creation note Odoo logs
+        on a new record (unless the context says not to), before the
+        hand-over note."""
+        sequence = self.env.ref("recouvrement_amiable.seq_recouvrement_case")
+        note = self.env.ref("mail.mt_note")
+        Case = self.env["recouvrement.case"].with_context(
+            tracking_disable=False, mail_create_nolog=False
+        )
+        for days_late, implementation in ((20, "no_gap"), (25, "standard")):
+            sequence.implementation = implementation
+            first = sequence.number_next_actual
+            moves = (
+                self.invoice(self.debtor, 100.0, days_late)
+                | self.invoice(self.consumer, 50.0, days_late)
+                | self.invoice(self.bad_debtor, 70.0, days_late)
+            )
+            export = Case._transmit(moves, self.agency)
+            cases = export.case_ids.sorted("id")
+            self.assertEqual(
+                cases.mapped("name"),
+                [f"AG2026-{number:05d}" for number in range(first, first + 3)],
+            )
+            sequence.invalidate_recordset()
+            self.assertEqual(sequence.number_next_actual, first + 3)
+            # The export is created through Odoo's mail.thread: its creation
+            # note is the model of the cases'.
+            export_note = export.message_ids
+            self.assertEqual(export_note.body, "<p>Agency file created</p>")
+            for case in cases:
+                created, handed = case.message_ids.sorted("id")
+                self.assertEqual(created.body, "<p>Agency case created</p>")
+                self.assertRecordValues(
+                    created,
+                    [
+                        {
+                            "model": "recouvrement.case",
+                            "res_id": case.id,
+                            "message_type": export_note.message_type,
+                            "subtype_id": note.id,
+                            "is_internal": True,
+                            "author_id": export_note.author_id.id,
+                            "email_from": export_note.email_from,
+                            "date": export_note.date,
+                        }
+                    ],
+                )
+                self.assertIn(f"(case {case.name}, ", handed.body)
+
+        # The tests' context: Odoo logs no creation note, nor does the batch.
+        self.assertTrue(self.env.context.get("mail_create_nolog"))
+        case = self.transmit(self.invoice(self.debtor, 80.0, 15)).case_ids
+        self.assertEqual(case.name, f"AG2026-{first + 3:05d}")
+        self.assertEqual(len(case.message_ids), 1)
+        self.assertIn("Handed over to the collection agency", case.message_ids.body)
