@@ -130,10 +130,15 @@ class RecouvrementPenalty(models.Model):
         if not moves:
             return {}
         table = self.env["recouvrement.legal.rate"]._rate_table()
-        receivables = moves.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable" and line.amount_currency > 0
-            )
+        # Searched, not filtered from every line of the invoices: a hand-over
+        # or a run covers thousands of invoices.
+        receivables = self.env["account.move.line"].search(
+            [
+                ("move_id", "in", moves.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("amount_currency", ">", 0),
+            ],
+            order="id",
         )
         receivables_of = receivables.grouped("move_id")
         payments = self._recouvrement_payments(receivables)
