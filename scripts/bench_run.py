@@ -18,6 +18,7 @@ import resource
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
+from freezegun.api import real_perf_counter
 
 step = os.environ["BENCH_STEP"]
 if not os.environ.get("BENCH_PDF"):
@@ -36,8 +37,8 @@ def peak_rss_mb():
 
 
 def wall_clock():
-    # os.times() is the one clock freezegun leaves alone.
-    return os.times().elapsed
+    # The real clock: freezegun stops time.perf_counter while time is frozen.
+    return real_perf_counter()
 
 
 def cpu_clock():
@@ -57,6 +58,7 @@ def measure(function):
     seconds = wall_clock() - start
     return result, {
         "seconds": round(seconds, 2),
+        "ms": round(seconds * 1000, 1),
         # Python's CPU time: steadier than the wall time on a busy machine
         # (PostgreSQL's own time is not in it).
         "cpu_seconds": round(cpu_clock() - cpu, 2),
@@ -236,9 +238,9 @@ def step_screens():
                 )
             )
             figures[name] = {
-                "list_ms": round(list_figures["seconds"] * 1000),
+                "list_ms": list_figures["ms"],
                 "list_queries": list_figures["queries"],
-                "grouped_ms": round(group_figures["seconds"] * 1000),
+                "grouped_ms": group_figures["ms"],
             }
     emit(step="screens", invoices=env["account.move"].search_count([]), **figures)
 
