@@ -335,7 +335,7 @@ class RecouvrementRun(models.Model):
             for vals in lines:
                 vals["action_id"] = action.id
                 line_vals.append(vals)
-        created_lines = self.env["recouvrement.action.line"].create(line_vals)
+        created_lines = self.env["recouvrement.action.line"]._create_batch(line_vals)
         # --- penalties --- interest and indemnity at levels that state them
         self.env["recouvrement.penalty"]._recouvrement_fill_lines(created_lines)
         actions.filtered(lambda a: a.state == "to_validate")._prepare_previews()
