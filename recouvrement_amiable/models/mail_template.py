@@ -2,6 +2,7 @@ from lxml import html
 
 from odoo import api, models
 
+from ..tools.formatting import Formatter
 from ..tools.qweb import batch_renderer
 
 
@@ -51,6 +52,21 @@ class MailTemplate(models.Model):
         self, template_src, model, res_ids, add_context, options
     ):
         variables = self._render_eval_context()
+        # format_amount and format_date in the rendering language, looked up
+        # once for the batch; any other use goes to Odoo's functions.
+        formatter = Formatter(self.env)
+        odoo_amount = variables["format_amount"]
+        odoo_date = variables["format_date"]
+        variables["format_amount"] = lambda amount, currency, lang_code=False: (
+            formatter.amount(amount, currency)
+            if not lang_code
+            else odoo_amount(amount, currency, lang_code)
+        )
+        variables["format_date"] = lambda date, date_format=False, lang_code=False: (
+            formatter.date(date)
+            if not date_format and not lang_code
+            else odoo_date(date, date_format, lang_code)
+        )
         if add_context:
             variables.update(**add_context)
         render = batch_renderer(

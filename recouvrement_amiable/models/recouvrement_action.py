@@ -116,6 +116,20 @@ class RecouvrementAction(models.Model):
         ),
     ]
 
+    @api.model
+    def mail_allowed_qweb_expressions(self):
+        # The field paths of the shipped templates' subject, sender, recipient
+        # and language: Odoo reads such paths field by field instead of
+        # evaluating an expression per debtor (and lets any user with the
+        # right to edit templates use them, like the default paths).
+        return (
+            *super().mail_allowed_qweb_expressions(),
+            "object.company_id.name",
+            "object.company_id.email_formatted",
+            "object.partner_id.id",
+            "object.partner_id.lang",
+        )
+
     @api.depends("create_date")
     def _compute_name(self):
         for action in self:

@@ -1,3 +1,4 @@
+from datetime import date, datetime
 from unittest.mock import patch
 
 import psycopg2
@@ -5,10 +6,12 @@ from freezegun import freeze_time
 from markupsafe import escape
 
 from odoo.tests import tagged
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.mail.models.mail_render_mixin import MailRenderMixin
 
 from ..tools.chatter import insert_notes
+from ..tools.formatting import Formatter
 from .common import NOW, RecouvrementCommon
 
 
@@ -41,6 +44,43 @@ class TestReminderBodies(RecouvrementCommon):
                     lambda m, a=action: m.partner_id == a.partner_id
                 )
                 self.assertIn(invoice.name, batch[action.id])
+
+
+@tagged("post_install", "-at_install")
+class TestFormatter(RecouvrementCommon):
+    def test_same_text_as_odoo(self):
+        """The batch formatter writes amounts and dates exactly as Odoo's
+        format_amount and format_date, whatever the language's formats."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        amounts = [0.0, 0.004, 1234567.891, -98765.4321, 1e-9, 40.0]
+        days = [date(2026, 1, 5), datetime(2026, 11, 23, 23, 30), False]
+        for lang_code, date_format in (
+            ("fr_FR", None),
+            ("en_US", None),
+            ("fr_FR", "%d %B %Y"),  # a month name: Odoo's babel names it
+            ("en_US", "%A %d/%m/%y"),
+        ):
+            lang = self.env["res.lang"]._lang_get(lang_code)
+            if date_format:
+                lang.date_format = date_format
+            formatter = Formatter(self.env, lang_code)
+            for currency in (self.env.company.currency_id, usd):
+                for amount in amounts:
+                    self.assertEqual(
+                        formatter.amount(amount, currency),
+                        format_amount(self.env, amount, currency, lang_code),
+                    )
+            for day in days:
+                self.assertEqual(
+                    formatter.date(day),
+                    format_date(self.env, day, lang_code=lang_code) or "",
+                    (lang_code, date_format, day),
+                )
+        self.assertEqual(
+            Formatter(self.env, "fr_FR").date(date(2026, 1, 5)), "05 janvier 2026"
+        )
 
 
 @tagged("post_install", "-at_install")

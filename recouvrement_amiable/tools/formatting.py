@@ -7,20 +7,28 @@ per language and gives the same text as ``format_amount`` / ``format_date``.
 """
 
 import ast
+import datetime
+import re
 
-from odoo.tools import float_round
+from odoo.tools import float_round, format_amount, format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
+
+# Date formats strftime renders as Odoo's format_date (babel) does: only
+# numbers; names of days and months depend on the locale.
+NUMERIC_DATE_FORMAT = re.compile(r"(?:%[dmYy]|[^%])*")
 
 
 class Formatter:
     """Formats amounts and dates in one language."""
 
-    def __init__(self, env, lang_code):
-        installed = dict(env["res.lang"].get_installed())
-        code = lang_code if lang_code in installed else env.lang or "en_US"
-        data = env["res.lang"]._get_data(code=code)
+    def __init__(self, env, lang_code=False):
+        # The language format_amount and format_date would use.
+        data = get_lang(env, lang_code)
+        self.env = env
+        self.lang_code = data.code
         self.date_format = data.date_format
+        self.numeric_dates = bool(NUMERIC_DATE_FORMAT.fullmatch(self.date_format))
         self.decimal_point = data.decimal_point
         self.thousands_sep = data.thousands_sep or ""
         self.grouping = ast.literal_eval(data.grouping)
@@ -40,6 +48,8 @@ class Formatter:
     def amount(self, value, currency):
         """Like odoo.tools.format_amount: grouped digits and the currency
         symbol on its side, with no-break spaces."""
+        if len(currency) != 1 or value is None:
+            return format_amount(self.env, value, currency, self.lang_code)
         rounding, digits, symbol, before = self._currency(currency)
         text = f"{float_round(value, precision_rounding=rounding):.{digits}f}"
         integer, _dot, decimals = text.partition(".")
@@ -53,4 +63,9 @@ class Formatter:
         return f"{number}\N{NO-BREAK SPACE}{symbol}"
 
     def date(self, value):
-        return value.strftime(self.date_format) if value else ""
+        """Like odoo.tools.format_date, for a date."""
+        if not value:
+            return ""
+        if self.numeric_dates and type(value) is datetime.date:
+            return value.strftime(self.date_format)
+        return format_date(self.env, value, lang_code=self.lang_code)
