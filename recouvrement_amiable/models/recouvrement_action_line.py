@@ -151,7 +151,7 @@ class RecouvrementActionLine(models.Model):
                 value = vals.get(name)
                 field = self._fields[name]
                 if field.type == "monetary":
-                    currency = currencies.get(vals.get(field.currency_field))
+                    currency = currencies.get(vals.get(field.get_currency_field(self)))
                     value = currency.round(value or 0.0) if currency else value or 0.0
                 elif field.type == "many2one":
                     value = value or None

@@ -412,3 +412,83 @@ class TestDunningRun(RecouvrementCommon):
             self.assertIn(action.partner_id.name, text)
             for other in actions - action:
                 self.assertNotIn(other.partner_id.name, text)
+
+    def test_lines_inserted_in_batch_equal_created_ones(self):
+        """The lines a run inserts in one statement are the rows ``create``
+        writes: same values, amounts rounded to their currency, and the
+        invoices' dunning fields recomputed once the reminder is performed."""
+        usd = self.setup_other_currency("USD", rounding=0.01)
+        first = self.invoice(self.debtor, 100.0, days_late=20)
+        second = self.invoice(self.debtor, 50.0, days_late=10, currency=usd)
+        Action = self.env["recouvrement.action"]
+        Line = self.env["recouvrement.action.line"]
+        fields_ = [
+            "move_id",
+            "company_id",
+            "currency_id",
+            "move_currency_id",
+            "level_id",
+            "date_due",
+            "days_late",
+            "amount_residual",
+            "amount_residual_currency",
+            "interest_amount",
+            "indemnity_amount",
+        ]
+        results = []
+        for create in ("create", "_create_batch"):
+            action = Action.create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.debtor.id,
+                    "policy_id": self.policy_pro.id,
+                    "level_id": self.levels[7].id,
+                    "channel": "email",
+                    "state": "waiting",
+                    "planned_date": TODAY,
+                }
+            )
+            lines = getattr(Line, create)(
+                [
+                    {
+                        "action_id": action.id,
+                        "move_id": first.id,
+                        "level_id": self.levels[15].id,
+                        "date_due": first.invoice_date_due,
+                        "days_late": 20,
+                        "amount_residual": 100.004,
+                        "amount_residual_currency": 100.004,
+                        "interest_amount": 1.235,
+                    },
+                    {
+                        "action_id": action.id,
+                        "move_id": second.id,
+                        "level_id": False,
+                        "date_due": second.invoice_date_due,
+                        "days_late": 10,
+                        "amount_residual": 25.0,
+                        "amount_residual_currency": 49.996,
+                    },
+                ]
+            )
+            self.assertEqual(action.line_ids, lines)
+            self.assertIn(lines[0], first.recouvrement_action_line_ids)
+            self.env.invalidate_all()
+            results.append(
+                [
+                    {k: v for k, v in row.items() if k != "id"}
+                    for row in lines.read(fields_, load=None)
+                ]
+            )
+            action.write({"state": "done", "contact_date": datetime(2026, 11, 23, 9)})
+            self.assertEqual(first.recouvrement_last_action_id, action)
+            self.assertEqual(first.recouvrement_level_id, self.levels[15])
+            self.assertEqual(second.recouvrement_last_action_id, action)
+        self.assertEqual(results[0], results[1])
+        row = results[1][0]
+        self.assertEqual(row["amount_residual"], 100.0)
+        self.assertEqual(row["interest_amount"], 1.24)
+        self.assertEqual(row["company_id"], self.company.id)
+        self.assertEqual(results[1][1]["move_currency_id"], usd.id)
+        self.assertEqual(results[1][1]["amount_residual_currency"], 50.0)
+        self.assertFalse(results[1][1]["level_id"])

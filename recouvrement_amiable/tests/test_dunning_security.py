@@ -99,15 +99,22 @@ class TestDunningSecurity(RecouvrementCommon):
         self.collector.company_ids = self.company
         visible = self.env["recouvrement.action"].with_user(self.collector).search([])
         self.assertEqual(visible, actions)
-        # A reminder lists only invoices of its own company.
-        with self.assertRaisesRegex(ValidationError, "not to the reminder's company"):
-            self.env["recouvrement.action.line"].create(
-                {
-                    "action_id": actions.id,
-                    "move_id": other_invoice.id,
-                    "date_due": other_invoice.invoice_date_due,
-                }
-            )
+        # A reminder lists only invoices of its own company, whether its
+        # lines are created one by one or inserted by a run.
+        Line = self.env["recouvrement.action.line"]
+        for create in (Line.create, Line._create_batch):
+            with self.assertRaisesRegex(
+                ValidationError, "not to the reminder's company"
+            ):
+                create(
+                    [
+                        {
+                            "action_id": actions.id,
+                            "move_id": other_invoice.id,
+                            "date_due": other_invoice.invoice_date_due,
+                        }
+                    ]
+                )
         # Nor a policy or level of another company.
         other_policy = other.recouvrement_policy_company_id
         with self.assertRaisesRegex(ValidationError, "not to the reminder's company"):
