@@ -55,7 +55,7 @@ class TestFormatter(RecouvrementCommon):
         usd = self.env.ref("base.USD")
         usd.active = True
         amounts = [0.0, 0.004, 1234567.891, -98765.4321, 1e-9, 40.0]
-        days = [date(2026, 1, 5), datetime(2026, 11, 23, 23, 30), False]
+        days = [date(2026, 1, 5), datetime(2026, 11, 23, 23, 30), "2026-02-03", False]
         for lang_code, date_format in (
             ("fr_FR", None),
             ("en_US", None),
@@ -81,6 +81,17 @@ class TestFormatter(RecouvrementCommon):
         self.assertEqual(
             Formatter(self.env, "fr_FR").date(date(2026, 1, 5)), "05 janvier 2026"
         )
+        # Numeric formats never go through babel, frozen clock or not.
+        self.env["res.lang"]._lang_get("en_US").date_format = "%m/%d/%y"
+        formatter = Formatter(self.env, "en_US")
+        with (
+            freeze_time(NOW),
+            patch(
+                "odoo.addons.recouvrement_amiable.tools.formatting.format_date",
+                side_effect=AssertionError("babel called"),
+            ),
+        ):
+            self.assertEqual(formatter.date(date(2026, 1, 5)), "01/05/26")
 
 
 @tagged("post_install", "-at_install")

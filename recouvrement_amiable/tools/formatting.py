@@ -66,6 +66,11 @@ class Formatter:
         """Like odoo.tools.format_date, for a date."""
         if not value:
             return ""
-        if self.numeric_dates and type(value) is datetime.date:
+        # Datetimes (shown in the user's time zone) and strings: Odoo's.
+        if (
+            self.numeric_dates
+            and isinstance(value, datetime.date)
+            and not isinstance(value, datetime.datetime)
+        ):
             return value.strftime(self.date_format)
         return format_date(self.env, value, lang_code=self.lang_code)
