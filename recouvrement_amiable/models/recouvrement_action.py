@@ -1,11 +1,12 @@
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.chatter import insert_notes
 from ..tools.formatting import Formatter
@@ -20,6 +21,20 @@ from .selections import (
 )
 
 _logger = logging.getLogger(__name__)
+
+
+class InvoiceTableLine(NamedTuple):
+    id: int
+    move_id: int
+    name: str
+    invoice_date: date
+    date_due: date
+    days_late: int
+    total: float
+    due: float
+    interest: float
+    indemnity: float
+    currency_id: int
 
 
 class RecouvrementAction(models.Model):
@@ -209,26 +224,34 @@ class RecouvrementAction(models.Model):
             return memo[key]
         formatter = self._formatter()
         amount, day = formatter.amount, formatter.date
-        lines = self.line_ids
+        lines = self._invoice_table_lines()
         penalties = self.level_id.state_penalties and any(
-            line.interest_amount or line.indemnity_amount for line in lines
+            line.interest or line.indemnity for line in lines
         )
+        with_links = self.env.context.get("with_links")
+        portal_urls = (
+            {line.id: line.portal_url for line in self.line_ids} if with_links else {}
+        )
+        currencies = {}
+        for line in lines:
+            if line.currency_id not in currencies:
+                currencies[line.currency_id] = self.env["res.currency"].browse(
+                    line.currency_id
+                )
         rows = [
             {
-                "name": line.move_id.name,
-                "url": line.portal_url if self.env.context.get("with_links") else "",
-                "invoice_date": day(line.move_id.invoice_date),
+                "name": line.name,
+                "url": portal_urls.get(line.id, ""),
+                "invoice_date": day(line.invoice_date),
                 "date_due": day(line.date_due),
                 "days_late": max(line.days_late, 0),
-                # The invoice's own field, not the line's related copy, which
-                # would be computed and rounded again for every line.
-                "total": amount(line.move_id.amount_total, line.move_currency_id),
-                "due": amount(line.amount_residual_currency, line.move_currency_id),
+                "total": amount(line.total, currencies[line.currency_id]),
+                "due": amount(line.due, currencies[line.currency_id]),
                 # Shown only when the level states penalties.
                 "interest": penalties
-                and amount(line.interest_amount, line.move_currency_id),
+                and amount(line.interest, currencies[line.currency_id]),
                 "indemnity": penalties
-                and amount(line.indemnity_amount, line.move_currency_id),
+                and amount(line.indemnity, currencies[line.currency_id]),
             }
             for line in lines
         ]
@@ -237,12 +260,59 @@ class RecouvrementAction(models.Model):
             "rows": rows,
             "penalties": penalties,
             "total_due": amount(self.amount_due, currency),
-            "total_interest": amount(sum(lines.mapped("interest_amount")), currency),
-            "total_indemnity": amount(sum(lines.mapped("indemnity_amount")), currency),
+            "total_interest": amount(sum(line.interest for line in lines), currency),
+            "total_indemnity": amount(sum(line.indemnity for line in lines), currency),
         }
         if memo is not None:
             memo[key] = values
         return values
+
+    def _invoice_table_lines(self):
+        """The invoices of the reminder's table, in the table's order, as
+        plain rows (``InvoiceTableLine``). The reminders rendered together
+        (the record's prefetch batch) are read in one query while a batch is
+        performed: reading each invoice's fields through the ORM cost more
+        than rendering the tables."""
+        self.ensure_one()
+        memo = self.env.cr.cache.get(TABLE_MEMO)
+        if memo is not None and ("lines", self.id) in memo:
+            return memo[("lines", self.id)]
+        actions = self.browse(self._prefetch_ids) if memo is not None else self
+        if memo is not None:
+            actions = actions.filtered(lambda a: ("lines", a.id) not in memo)
+        Line = self.env["recouvrement.action.line"]
+        Line.flush_model()
+        self.env["account.move"].flush_model(["name", "invoice_date", "amount_total"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.action_id, line.id, line.move_id, move.name,
+                       move.invoice_date, line.date_due,
+                       COALESCE(line.days_late, 0),
+                       COALESCE(move.amount_total, 0),
+                       COALESCE(line.amount_residual_currency, 0),
+                       COALESCE(line.interest_amount, 0),
+                       COALESCE(line.indemnity_amount, 0),
+                       COALESCE(line.move_currency_id, move.currency_id)
+                  FROM recouvrement_action_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE line.action_id = ANY(%s)
+              ORDER BY line.action_id, line.date_due, line.id
+                """,
+                list(actions.ids),
+            )
+        )
+        # What the ORM would check reading the lines and their invoices.
+        Line.browse(row[1] for row in rows).check_access("read")
+        self.env["account.move"].browse({row[2] for row in rows}).check_access("read")
+        by_action = {action_id: [] for action_id in actions.ids}
+        for action_id, *values in rows:
+            by_action[action_id].append(InvoiceTableLine(*values))
+        if memo is None:
+            return by_action[self.id]
+        for action_id, lines in by_action.items():
+            memo[("lines", action_id)] = lines
+        return memo[("lines", self.id)]
 
     def _formatter(self):
         """A formatter in the debtor's language, shared by a batch."""

@@ -44,6 +44,38 @@ class TestReminderBodies(RecouvrementCommon):
                     lambda m, a=action: m.partner_id == a.partner_id
                 )
                 self.assertIn(invoice.name, batch[action.id])
+        # The e-mails the run queued (tables read for the whole batch) list
+        # each debtor's own invoice, with its amounts, and only it.
+        for action in actions:
+            invoice = invoices.filtered(
+                lambda m, a=action: m.partner_id == a.partner_id
+            )
+            other = invoices - invoice
+            mail = self.env["mail.mail"].search(
+                [("mail_message_id", "=", action.mail_message_id.id)]
+            )
+            body = str(mail.body_html)
+            self.assertIn(invoice.name, body)
+            self.assertNotIn(other.name, body)
+            amount = format_amount(
+                self.env,
+                invoice.amount_total,
+                invoice.currency_id,
+                action.partner_id.lang,
+            )
+            # The table of the e-mail is the one rendered for this reminder
+            # alone: invoice total, amount due and total due.
+            table = str(
+                action.with_context(lang=action.partner_id.lang).invoice_table_html
+            )
+            self.assertIn(table, body)
+            self.assertEqual(table.count(amount), 3)
+            self.assertIn(
+                format_date(
+                    self.env, invoice.invoice_date_due, lang_code=action.partner_id.lang
+                ),
+                body,
+            )
 
 
 @tagged("post_install", "-at_install")
