@@ -1,4 +1,5 @@
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from odoo.tools import config, email_normalize, format_amount, split_every
 
 from ..rules.contact_pressure import Slot, next_contact_slot
 from ..rules.identifiers import normalize_mobile, normalize_phone
+from ..tools.qweb import batch_renderer
 from ..tools.report_articles import cut_articles
 from .recouvrement_level import CHANNELS, fallback_channels
 from .selections import PERFORMED_STATES, TABLE_MEMO
@@ -22,6 +24,19 @@ _logger = logging.getLogger(__name__)
 PDF_CHUNK = 50
 # Stands for a page's body while Odoo's report layout is rendered.
 BODY_PLACEHOLDER = "<!-- recouvrement-document-body -->"
+# The reports that loop over the reminders and call one template per
+# reminder in the debtor's language: without wkhtmltopdf, that template is
+# rendered per reminder with one compilation per language (see
+# _render_html_pages). Customise the documents in these templates.
+DOCUMENT_TEMPLATES = {
+    "recouvrement_amiable.report_statement": (
+        "recouvrement_amiable.report_statement_document"
+    ),
+    "recouvrement_amiable.report_letter": "recouvrement_amiable.report_letter_document",
+    "recouvrement_amiable.report_formal_notice": (
+        "recouvrement_amiable.report_formal_notice_document"
+    ),
+}
 # Days of contact history the pressure limits look at (30-day window).
 HISTORY_DAYS = 31
 # How far ahead public holidays are read.
@@ -240,9 +255,7 @@ class RecouvrementActionChannels(models.AbstractModel):
             chunk = self.browse(chunk_ids)
             try:
                 if as_html:
-                    # One QWeb rendering per chunk, split per action.
-                    html = Report._render_qweb_html(report.report_name, chunk.ids)[0]
-                    pages = self._split_html_documents(report, html)
+                    pages = self._render_html_pages(report, chunk)
                     for action in chunk:
                         if action.id not in pages:
                             raise UserError(
@@ -281,15 +294,48 @@ class RecouvrementActionChannels(models.AbstractModel):
                     errors[chunk.id] = str(error)
         return documents, errors
 
+    def _render_html_pages(self, report, actions):
+        """{action_id: HTML page} of ``actions`` rendered by ``report``: the
+        pages ``ir.actions.report._prepare_html`` makes for wkhtmltopdf, each
+        reminder's document in Odoo's minimal layout."""
+        Report = self.env["ir.actions.report"]
+        document = DOCUMENT_TEMPLATES.get(report.report_name)
+        if not document:
+            # Another report: one QWeb rendering of all, split per action.
+            html = Report._render_qweb_html(report.report_name, actions.ids)[0]
+            return self._split_html_documents(report, html)
+        # The values ir.actions.report gives its templates.
+        values = Report._get_rendering_context(
+            report, actions.ids, {"report_type": "html"}
+        )
+        user = self.env["res.users"].browse(self.env.uid)
+        values.update(
+            time=time,
+            context_timestamp=lambda t: fields.Datetime.context_timestamp(
+                Report.with_context(tz=user.tz), t
+            ),
+            user=user,
+            res_company=self.env.company,
+            web_base_url=self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("web.base.url", default=""),
+        )
+        articles = []
+        qweb = self.env["ir.qweb"].with_context(inherit_branding=False)
+        for lang, group in actions.grouped(
+            lambda a: a.partner_id.lang or self.env.lang
+        ).items():
+            # What the report's t-call with t-lang does, compiled once.
+            render = batch_renderer(qweb.with_context(lang=lang), document, values)
+            articles.extend(
+                (self._name, action.id, lang, str(render(action=action)))
+                for action in group
+            )
+        return self._frame_articles(report, articles)
+
     def _split_html_documents(self, report, html):
         """{action_id: HTML page} of a rendering of several actions by
-        ``report``: each article in Odoo's minimal layout, the pages
-        ``ir.actions.report._prepare_html`` makes for wkhtmltopdf. The layout
-        (the same for every page of a language) is rendered once per
-        language instead of once per page."""
-        Report = self.env["ir.actions.report"]
-        layout = Report._get_layout()
-        base_url = report._get_report_url(layout=layout)
+        ``report``, cut into its articles."""
         text = html.decode() if isinstance(html, bytes) else str(html)
         articles = cut_articles(text)
         if articles is None:
@@ -308,6 +354,15 @@ class RecouvrementActionChannels(models.AbstractModel):
                     " ' article ')]"
                 )
             ]
+        return self._frame_articles(report, articles)
+
+    def _frame_articles(self, report, articles):
+        """{record id: HTML page} of ``articles`` ([(model, record id, lang,
+        HTML)]) in the report's layout. The layout (the same for every page
+        of a language) is rendered once per language, not once per page."""
+        Report = self.env["ir.actions.report"]
+        layout = Report._get_layout()
+        base_url = report._get_report_url(layout=layout)
         frames = {}
         pages = {}
         for model, record_id, lang, article in articles:

@@ -216,3 +216,33 @@ class TestPressureAndPromises(RecouvrementCommon):
         self.assertIn(invoice.invoice_date_due.strftime("%d/%m/%Y"), mail.body_html)
         statement = mail.attachment_ids.raw.decode()
         self.assertIn("Relevé des factures échues", statement)
+
+    @freeze_time(NOW)
+    def test_documents_rendered_per_reminder_equal_report(self):
+        """Without wkhtmltopdf, each reminder's document is rendered from its
+        template once per language: the pages are those of Odoo's report
+        rendering of all the reminders, cut per reminder."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_amiable"], ["fr_FR"], overwrite=True
+        )
+        self.debtor.lang = "fr_FR"
+        self.invoice(self.debtor, 1234.56, days_late=8)
+        self.invoice(self.consumer, 99.9, days_late=12)
+        actions = self.run_dunning()
+        self.assertEqual(len(actions), 2)
+        Action = self.env["recouvrement.action"]
+        Report = self.env["ir.actions.report"]
+        for xmlid in ("report_statement", "report_letter", "report_formal_notice"):
+            report = self.env.ref(f"recouvrement_amiable.action_{xmlid}")
+            pages = Action._render_html_pages(report, actions)
+            html = Report._render_qweb_html(report.report_name, actions.ids)[0]
+            expected = Action._split_html_documents(report, html)
+            self.assertEqual(set(pages), set(actions.ids))
+            for action in actions:
+                self.assertEqual(
+                    " ".join(str(pages[action.id]).split()),
+                    " ".join(str(expected[action.id]).split()),
+                )
+            french = pages[(actions & self.debtor.recouvrement_action_ids).id]
+            self.assertIn('data-oe-lang="fr_FR"', french)
