@@ -4,7 +4,9 @@
 
 BENCH_STEP:
   generate      create the dataset (BENCH_DEBTORS x BENCH_PER_DEBTOR invoices)
-  dunning       recouvrement_amiable's full run (planning and performing)
+  dunning       recouvrement_amiable's full run (planning and performing), as
+                the daily cron runs it (BENCH_BATCH=N: N debtors at a time in
+                one transaction, 0 for all at once)
   agency        hand-over of BENCH_AGENCY_INVOICES overdue invoices to an agency
   screens       the server calls of the worklist and reporting screens
   oca           OCA account_credit_control: credit lines, then its e-mailer
@@ -113,10 +115,19 @@ def step_dunning():
     # Reminders that state penalties need the half-year's rates.
     ensure_current_rates(env, on_date)
     overdue = overdue_invoices()
+    Run = env["recouvrement.run"]
+    batch = os.environ.get("BENCH_BATCH", "cron")
+
+    def dunning():
+        if batch == "cron":
+            # What runs every day: the cron, in batches of debtors committed
+            # one after the other (this database is a throwaway copy).
+            Run._cron_run_dunning()
+            return Run.search([], order="id desc", limit=1)
+        return Run._execute(on_date, env.company, batch_size=int(batch))
+
     with freeze_time(now):
-        run, figures = measure(
-            lambda: env["recouvrement.run"]._execute(on_date, env.company)
-        )
+        run, figures = measure(dunning)
     actions = run.action_ids
     mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
     env.cr.commit()
