@@ -7,13 +7,21 @@ import pytest
 from rules.agency_file import (
     AMOUNT,
     DATE,
+    INTEGER,
+    MAX_WIDTH,
+    MIN_WIDTH,
     SHEET_DEBTORS,
     SHEET_HISTORY,
     SHEET_INVOICES,
+    TEXT,
+    Column,
     Debtor,
     Invoice,
     Reminder,
+    Sheet,
+    _text_width,
     build_sheets,
+    column_widths,
     csv_value,
     days_overdue,
     debtor_checks,
@@ -351,6 +359,37 @@ def test_xlsx_read_back_cell_by_cell():
     assert history["C2"].number_format == "dd/mm/yyyy"
     assert history["D3"].value == "REL0000002"
     assert book.properties.title == "Agency file"
+
+
+def test_column_widths_are_the_widest_cell():
+    """The width of a column is its widest cell as written, measured cell by
+    cell: negative amounts, -0.0, several lines, non-printable characters."""
+    columns = [
+        Column("amount", "Amount", AMOUNT),
+        Column("negative", "Neg", AMOUNT),
+        Column("zero", "Zero", AMOUNT),
+        Column("text", "T", TEXT),
+        Column("day", "Day", DATE),
+        Column("count", "N", INTEGER),
+        Column("empty", "Empty column title", AMOUNT),
+    ]
+    rows = [
+        [1234567.891, -5.0, 0.0, "short", date(2026, 1, 1), 3, None],
+        [99.995, -1234.5, -0.0, "a\nmuch longer second line", None, 12345, ""],
+        [None, 12.0, 0.0, "tab\there", date(2026, 2, 1), None, None],
+        [-0.001, "", None, "=1+1 x" * 20, None, 7, None],
+    ]
+    sheet = Sheet("S", columns, rows)
+
+    def per_cell(index, column):
+        longest = max(
+            [len(column.label)] + [_text_width(row[index], column.kind) for row in rows]
+        )
+        return min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+
+    assert column_widths(sheet) == [
+        per_cell(index, column) for index, column in enumerate(columns)
+    ]
 
 
 def test_xlsx_empty_sheets_keep_their_header():
