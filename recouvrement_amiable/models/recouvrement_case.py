@@ -4,7 +4,7 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, float_round, format_amount, format_date
 
 from ..rules import interest as interest_rules
 from ..tools.chatter import insert_notes
@@ -537,6 +537,7 @@ class RecouvrementCase(models.Model):
         if Penalty is not None and hasattr(Penalty, "_recouvrement_claims"):
             claims = Penalty._recouvrement_claims(moves, on_date)
             result = {}
+            roundings = {}  # currency id: rounding (currency.round per invoice)
             for move in moves:
                 claim = claims.get(move.id)
                 if claim is None:
@@ -545,9 +546,12 @@ class RecouvrementCase(models.Model):
                 if claim.error:
                     self.env["recouvrement.legal.rate"]._raise_missing_rate(claim.error)
                 currency = move.currency_id
+                if currency.id not in roundings:
+                    roundings[currency.id] = currency.rounding
+                rounding = roundings[currency.id]
                 result[move.id] = (
-                    currency.round(claim.interest),
-                    currency.round(claim.indemnity),
+                    float_round(claim.interest, precision_rounding=rounding),
+                    float_round(claim.indemnity, precision_rounding=rounding),
                 )
             return result
         eur = self.env.ref("base.EUR")
