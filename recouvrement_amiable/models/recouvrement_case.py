@@ -360,13 +360,14 @@ class RecouvrementCase(models.Model):
         penalties = self._agency_penalties(moves, today)
         names = Case._next_references("recouvrement.case", len(by_debtor))
         vals_list = []
+        in_company = self._company_penalties(moves, penalties, today)
         for name, (debtor, debtor_moves) in zip(names, by_debtor.items(), strict=True):
-            principal = interest = indemnity = 0.0
-            for move in debtor_moves:
-                move_interest, move_indemnity = penalties.get(move.id, (0.0, 0.0))
-                principal += move.amount_residual_signed
-                interest += self._to_company_currency(move, move_interest, today)
-                indemnity += self._to_company_currency(move, move_indemnity, today)
+            principal = sum(debtor_moves.mapped("amount_residual_signed"))
+            interest = indemnity = 0.0
+            for move_id in debtor_moves.ids:
+                move_interest, move_indemnity = in_company[move_id]
+                interest += move_interest
+                indemnity += move_indemnity
             vals_list.append(
                 {
                     "name": name,
@@ -442,6 +443,23 @@ class RecouvrementCase(models.Model):
         return move.currency_id._convert(
             amount, company_currency, move.company_id, on_date
         )
+
+    @api.model
+    def _company_penalties(self, moves, penalties, on_date):
+        """{invoice id: (interest, indemnity)}: ``penalties`` (by invoice id,
+        in the invoice currency) in the invoice's company currency, as
+        ``_to_company_currency`` gives each; only invoices in another
+        currency are converted."""
+        result = {}
+        for move in moves:
+            interest, indemnity = penalties.get(move.id, (0.0, 0.0))
+            if (interest or indemnity) and (
+                move.currency_id != move.company_id.currency_id
+            ):
+                interest = self._to_company_currency(move, interest, on_date)
+                indemnity = self._to_company_currency(move, indemnity, on_date)
+            result[move.id] = (interest, indemnity)
+        return result
 
     def _log_creation(self):
         """The note "Agency case created" that ``mail.thread`` logs on new

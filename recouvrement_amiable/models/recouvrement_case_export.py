@@ -131,38 +131,57 @@ class RecouvrementCaseExport(models.Model):
         reminders). Only what the agency needs: no internal note."""
         moves = cases.move_ids
         agency = self.agency_id.with_company(self.company_id)
-        case_of_move = {move.id: case for case in cases for move in case.move_ids}
+        mandate_date = agency.recouvrement_agency_mandate_date or None
+        ref_of_move = {
+            move_id: case.name for case in cases for move_id in case.move_ids.ids
+        }
         disputed = self._disputed_moves(moves)
         plans = self._past_plans(cases.partner_id)
         debtors = [
-            self._debtor_data(case, agency, disputed, plans.get(case.partner_id.id, 0))
+            self._debtor_data(
+                case, mandate_date, disputed, plans.get(case.partner_id.id, 0)
+            )
             for case in cases
         ]
+        in_company = self.env["recouvrement.case"]._company_penalties(
+            moves, penalties, self.transfer_date
+        )
+        # Plain values read for the whole batch (one list per field), not
+        # field by field for each of thousands of invoices.
+        values = zip(
+            moves,
+            moves.mapped("name"),
+            moves.mapped("invoice_date"),
+            moves.mapped("invoice_date_due"),
+            moves.mapped("amount_total"),
+            moves.mapped("amount_residual"),
+            moves.mapped("amount_residual_signed"),
+            strict=True,
+        )
         invoices = []
-        day = self.transfer_date
-        to_company = self.env["recouvrement.case"]._to_company_currency
-        for move in moves:
+        for move, number, invoice_date, due_date, total, residual, signed in values:
             interest, indemnity = penalties.get(move.id, (0.0, 0.0))
+            company_interest, company_indemnity = in_company[move.id]
             invoices.append(
                 Invoice(
-                    case_ref=case_of_move[move.id].name,
-                    number=move.name,
-                    invoice_date=move.invoice_date,
-                    due_date=move.invoice_date_due,
-                    total=move.amount_total,
-                    residual=move.amount_residual,
+                    case_ref=ref_of_move[move.id],
+                    number=number,
+                    invoice_date=invoice_date,
+                    due_date=due_date,
+                    total=total,
+                    residual=residual,
                     currency=move.currency_id.name,
                     level=move.recouvrement_level_id.name or "",
                     interest=interest,
                     indemnity=indemnity,
-                    company_residual=move.amount_residual_signed,
-                    company_interest=to_company(move, interest, day),
-                    company_indemnity=to_company(move, indemnity, day),
+                    company_residual=signed,
+                    company_interest=company_interest,
+                    company_indemnity=company_indemnity,
                 )
             )
-        return debtors, invoices, self._reminder_data(moves, case_of_move)
+        return debtors, invoices, self._reminder_data(moves, ref_of_move)
 
-    def _debtor_data(self, case, agency, disputed, past_plans):
+    def _debtor_data(self, case, mandate_date, disputed, past_plans):
         partner = case.partner_id
         contact = self._contact_of(partner)
         registry = "".join((partner.company_registry or "").split())
@@ -189,21 +208,24 @@ class RecouvrementCaseExport(models.Model):
             email=contact.email or partner.email or "",
             contact=contact.name if contact != partner else "",
             currency=case.currency_id.name,
-            open_dispute=bool(case.move_ids.ids and disputed & set(case.move_ids.ids)),
+            open_dispute=bool(disputed and not disputed.isdisjoint(case.move_ids.ids)),
             past_plans=past_plans,
             mandate_ref=case.mandate_ref or "",
-            mandate_date=agency.recouvrement_agency_mandate_date or None,
+            mandate_date=mandate_date,
         )
 
     @api.model
     def _contact_of(self, partner):
         """The debtor's invoicing contact, else its first contact person."""
-        children = partner.child_ids.filtered(lambda c: c.active and c.name)
-        return (
-            children.filtered(lambda c: c.type == "invoice")[:1]
-            or children.filtered(lambda c: c.type == "contact")[:1]
-            or partner
-        )
+        contact = None
+        for child in partner.child_ids:
+            if not (child.active and child.name):
+                continue
+            if child.type == "invoice":
+                return child
+            if contact is None and child.type == "contact":
+                contact = child
+        return contact or partner
 
     @api.model
     def _disputed_moves(self, moves):
@@ -230,7 +252,7 @@ class RecouvrementCaseExport(models.Model):
             )
         }
 
-    def _reminder_data(self, moves, case_of_move):
+    def _reminder_data(self, moves, ref_of_move):
         """Every reminder that reached the debtors about these invoices
         (agency proposals are internal: left out)."""
         lines = self.env["recouvrement.action.line"].search(
@@ -260,7 +282,7 @@ class RecouvrementCaseExport(models.Model):
                 )
             reminders.append(
                 Reminder(
-                    case_ref=case_of_move[action_lines[0].move_id.id].name,
+                    case_ref=ref_of_move[action_lines[0].move_id.id],
                     date=day,
                     reference=action.name or "",
                     channel=channels.get(action.channel, action.channel),
