@@ -4,7 +4,7 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round, format_amount, format_date
+from odoo.tools import SQL, float_round, format_amount, format_date, get_lang
 
 from ..rules import interest as interest_rules
 from ..tools.chatter import insert_notes
@@ -187,12 +187,16 @@ class RecouvrementCase(models.Model):
         and write-offs are not recovered money."""
         # The receivable lines in the domain: reading every line of thousands
         # of invoices to filter them costs seconds at hand-over.
-        partials = self.env["account.partial.reconcile"].search(
+        # Only the fields used here are read, not every column of the lines.
+        partials = self.env["account.partial.reconcile"].search_fetch(
             [
                 ("debit_move_id.move_id", "in", self.move_ids.ids),
                 ("debit_move_id.account_type", "=", "asset_receivable"),
-            ]
+            ],
+            ["debit_move_id", "credit_move_id", "amount"],
         )
+        partials.debit_move_id.fetch(["move_id"])
+        partials.credit_move_id.fetch(["payment_id", "statement_line_id", "date"])
         paid = defaultdict(list)
         for partial in partials:
             counterpart = partial.credit_move_id
@@ -203,8 +207,8 @@ class RecouvrementCase(models.Model):
         for case in self:
             recovered = sum(
                 amount
-                for move in case.move_ids
-                for day, amount in paid.get(move.id, ())
+                for move_id in case.move_ids.ids
+                for day, amount in paid.get(move_id, ())
                 if case.transfer_date and day >= case.transfer_date
             )
             case.amount_recovered = recovered
@@ -518,6 +522,8 @@ class RecouvrementCase(models.Model):
         dates = {
             day: format_date(self.env, day) for day in set(self.mapped("transfer_date"))
         }
+        # The language format_amount would look up again for each case.
+        lang = get_lang(self.env).code
         for case in self:
             body = escape(
                 self.env._(
@@ -527,7 +533,7 @@ class RecouvrementCase(models.Model):
                     date=dates[case.transfer_date],
                     case=case.name,
                     amount=format_amount(
-                        self.env, case.amount_claimed, case.currency_id
+                        self.env, case.amount_claimed, case.currency_id, lang
                     ),
                 )
             )
