@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -20,6 +21,7 @@ from rules.agency_file import (
     Reminder,
     Sheet,
     _text_width,
+    build_files,
     build_sheets,
     column_widths,
     csv_value,
@@ -453,3 +455,30 @@ def test_csv_same_data_french_format():
 )
 def test_csv_values(kind, value, text):
     assert csv_value(kind, value) == text
+
+
+def test_build_files_xlsx_or_one_csv_per_sheet():
+    data = ([DURAND, MARTIN], INVOICES[:2], [], TRANSFER)
+    sheets = build_sheets(*data)
+    [(name, content, mimetype)] = build_files(*data, {}, "xlsx", "AGF/2026/0001")
+    assert name == "AGF/2026/0001.xlsx"
+    assert mimetype.endswith("spreadsheetml.sheet")
+    # The same workbook (but its creation time).
+    assert _parts(content) == _parts(write_xlsx(sheets))
+    files = build_files(*data, {}, "csv", "AGF/2026/0001")
+    assert [(name, mimetype) for name, _content, mimetype in files] == [
+        (f"AGF/2026/0001 - {sheet}.csv", "text/csv")
+        for sheet in (SHEET_DEBTORS, SHEET_INVOICES, SHEET_HISTORY)
+    ]
+    assert [content for _name, content, _mimetype in files] == [
+        write_csv(sheet) for sheet in sheets
+    ]
+
+
+def _parts(xlsx):
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as package:
+        return {
+            name: package.read(name)
+            for name in package.namelist()
+            if name != "docProps/core.xml"
+        }

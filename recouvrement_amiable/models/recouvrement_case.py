@@ -426,10 +426,13 @@ class RecouvrementCase(models.Model):
             vals_list
         )
         cases = cases.with_env(Case.env)
+        # The file is written in the background while the notes and the
+        # reminders go to the database, then attached.
+        attach_files = export._start_files(cases, penalties)
         cases._log_creation()
-        export._write_files(cases, penalties)
         cases._log_transfer()
         cases._stop_internal_reminders()
+        attach_files()
         if send_email:
             export._send_by_email()
         return export

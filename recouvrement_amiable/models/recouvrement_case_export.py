@@ -6,14 +6,12 @@ from ..rules.agency_file import (
     Debtor,
     Invoice,
     Reminder,
-    build_sheets,
-    write_csv,
-    write_xlsx,
+    build_files,
 )
+from ..tools import background
 from .recouvrement_case import FILE_FORMATS
 from .selections import PERFORMED_STATES
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Plans that were agreed with the debtor (installment plans feature).
 PAST_PLAN_EXCLUDED_STATES = ("draft", "cancelled")
 
@@ -91,25 +89,37 @@ class RecouvrementCaseExport(models.Model):
     def _write_files(self, cases, penalties):
         """Build the rows of ``cases`` in the agency's language, write the
         XLSX (or one CSV per sheet) and attach it to this export."""
+        return self._start_files(cases, penalties)()
+
+    def _start_files(self, cases, penalties):
+        """Gather the data of the file of ``cases`` and start writing it in
+        the background (plain Python, in a thread); returns the function
+        that waits for it, attaches it to this export and returns the
+        attachments. The caller goes on with its database work meanwhile."""
         self.ensure_one()
         export = self.with_context(lang=self.agency_id.lang or self.env.lang)
         debtors, invoices, reminders = export._file_data(cases, penalties)
-        sheets = build_sheets(
-            debtors, invoices, reminders, self.transfer_date, export._file_labels()
-        )
         title = export.env._(
             "Files handed to %(agency)s (%(ref)s)",
             agency=self.agency_id.name,
             ref=self.name,
         )
-        if self.file_format == "csv":
-            files = [
-                (f"{self.name} - {sheet.name}.csv", write_csv(sheet), "text/csv")
-                for sheet in sheets
-            ]
-        else:
-            content = write_xlsx(sheets, title=title, author=self.company_id.name)
-            files = [(f"{self.name}.xlsx", content, XLSX_MIMETYPE)]
+        files = background.start(
+            build_files,
+            debtors,
+            invoices,
+            reminders,
+            self.transfer_date,
+            export._file_labels(),
+            self.file_format,
+            self.name,
+            title=title,
+            author=self.company_id.name,
+        )
+        return lambda: self._attach_files(files.result())
+
+    def _attach_files(self, files):
+        """Attach ``files`` [(name, content, mimetype)] to this export."""
         attachments = self.env["ir.attachment"].create(
             [
                 {

@@ -60,6 +60,7 @@ INTEGER = "integer"
 # Excel formats: the separators of a number format are shown in the reader's
 # locale, so "#,##0.00" reads 1 234,56 in a French spreadsheet.
 XLSX_FORMATS = {DATE: "dd/mm/yyyy", AMOUNT: "#,##0.00", INTEGER: "0"}
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_DATE_FORMAT = "%d/%m/%Y"
 CSV_DELIMITER = ";"
 MIN_WIDTH = 8
@@ -624,6 +625,36 @@ def _write_rows(worksheet, sheet, formats):
                 # write_string: a debtor's name starting with "=" stays text,
                 # never becomes a formula.
                 write_string(row_index, col, str(value))
+
+
+def write_files(sheets, file_format, name, title="", author=""):
+    """The files of the sheets: [(file name, content, mimetype)], one XLSX
+    workbook or, for ``file_format`` "csv", one CSV file per sheet; ``name``
+    is the hand-over's reference."""
+    if file_format == "csv":
+        return [
+            (f"{name} - {sheet.name}.csv", write_csv(sheet), "text/csv")
+            for sheet in sheets
+        ]
+    content = write_xlsx(sheets, title=title, author=author)
+    return [(f"{name}.xlsx", content, XLSX_MIMETYPE)]
+
+
+def build_files(
+    debtors,
+    invoices,
+    reminders,
+    on_date,
+    labels,
+    file_format,
+    name,
+    title="",
+    author="",
+):
+    """``build_sheets`` then ``write_files``: the files of a hand-over from
+    its plain data."""
+    sheets = build_sheets(debtors, invoices, reminders, on_date, labels)
+    return write_files(sheets, file_format, name, title=title, author=author)
 
 
 def csv_value(kind, value):
