@@ -386,7 +386,7 @@ class RecouvrementCase(models.Model):
                 }
             )
         )
-        by_debtor = moves.grouped("commercial_partner_id")
+        by_debtor = moves.with_env(Case.env).grouped("commercial_partner_id")
         penalties = self._agency_penalties(moves, today)
         names = Case._next_references("recouvrement.case", len(by_debtor))
         vals_list = []
@@ -416,6 +416,18 @@ class RecouvrementCase(models.Model):
                     "export_id": export.id,
                 }
             )
+        # The file is written in the background (plain Python) while the
+        # cases, their notes and the reminders go to the database, then
+        # attached.
+        attach_files = export._start_files(
+            [
+                (vals["name"], debtor, debtor_moves, vals["mandate_ref"])
+                for vals, (debtor, debtor_moves) in zip(
+                    vals_list, by_debtor.items(), strict=True
+                )
+            ],
+            penalties,
+        )
         # mail.thread would log the creation notes one sanitised body per
         # case: _log_creation logs them in one INSERT. Nothing is tracked at
         # creation (the state, the one tracked field, is not in the values):
@@ -426,9 +438,6 @@ class RecouvrementCase(models.Model):
             vals_list
         )
         cases = cases.with_env(Case.env)
-        # The file is written in the background while the notes and the
-        # reminders go to the database, then attached.
-        attach_files = export._start_files(cases, penalties)
         cases._log_creation()
         cases._log_transfer()
         cases._stop_internal_reminders()

@@ -89,16 +89,22 @@ class RecouvrementCaseExport(models.Model):
     def _write_files(self, cases, penalties):
         """Build the rows of ``cases`` in the agency's language, write the
         XLSX (or one CSV per sheet) and attach it to this export."""
-        return self._start_files(cases, penalties)()
+        file_cases = [
+            (case.name, case.partner_id, case.move_ids, case.mandate_ref)
+            for case in cases
+        ]
+        return self._start_files(file_cases, penalties)()
 
-    def _start_files(self, cases, penalties):
-        """Gather the data of the file of ``cases`` and start writing it in
-        the background (plain Python, in a thread); returns the function
-        that waits for it, attaches it to this export and returns the
-        attachments. The caller goes on with its database work meanwhile."""
+    def _start_files(self, file_cases, penalties):
+        """Gather the data of the file and start writing it in the
+        background (plain Python, in a thread); returns the function that
+        waits for it, attaches it to this export and returns the
+        attachments. The caller goes on with its database work meanwhile.
+        ``file_cases``: [(case reference, debtor, invoices, mandate
+        reference)], the cases of the file, in their order."""
         self.ensure_one()
         export = self.with_context(lang=self.agency_id.lang or self.env.lang)
-        debtors, invoices, reminders = export._file_data(cases, penalties)
+        debtors, invoices, reminders = export._file_data(file_cases, penalties)
         title = export.env._(
             "Files handed to %(agency)s (%(ref)s)",
             agency=self.agency_id.name,
@@ -136,22 +142,46 @@ class RecouvrementCaseExport(models.Model):
         self.attachment_ids = [fields.Command.set(attachments.ids)]
         return attachments
 
-    def _file_data(self, cases, penalties):
+    def _file_data(self, file_cases, penalties):
         """The plain dataclasses of the agency file: (debtors, invoices,
-        reminders). Only what the agency needs: no internal note."""
-        moves = cases.move_ids
+        reminders) of ``file_cases`` (see ``_start_files``). Only what the
+        agency needs: no internal note."""
+        # The invoices read as given (their environment: the cases').
+        moves = (file_cases[0][2] if file_cases else self.env["account.move"]).browse(
+            [
+                move_id
+                for _ref, _debtor, invoices, _mandate in file_cases
+                for move_id in invoices.ids
+            ]
+        )
         agency = self.agency_id.with_company(self.company_id)
-        mandate_date = agency.recouvrement_agency_mandate_date or None
-        ref_of_move = {
-            move_id: case.name for case in cases for move_id in case.move_ids.ids
+        common = {
+            "currency": self.company_id.currency_id.name,
+            "mandate_date": agency.recouvrement_agency_mandate_date or None,
         }
+        ref_of_move = {
+            move_id: ref
+            for ref, _debtor, invoices, _mandate in file_cases
+            for move_id in invoices.ids
+        }
+        # The debtors read together, as given (their environment).
+        partners = (file_cases[0][1] if file_cases else self.env["res.partner"]).browse(
+            [debtor.id for _ref, debtor, _invoices, _mandate in file_cases]
+        )
         disputed = self._disputed_moves(moves)
-        plans = self._past_plans(cases.partner_id)
+        plans = self._past_plans(partners)
         debtors = [
             self._debtor_data(
-                case, mandate_date, disputed, plans.get(case.partner_id.id, 0)
+                debtor,
+                plans.get(debtor.id, 0),
+                case_ref=ref,
+                open_dispute=bool(disputed and not disputed.isdisjoint(invoices.ids)),
+                mandate_ref=mandate_ref or "",
+                **common,
             )
-            for case in cases
+            for (ref, _debtor, invoices, mandate_ref), debtor in zip(
+                file_cases, partners, strict=True
+            )
         ]
         in_company = self.env["recouvrement.case"]._company_penalties(
             moves, penalties, self.transfer_date
@@ -191,8 +221,9 @@ class RecouvrementCaseExport(models.Model):
             )
         return debtors, invoices, self._reminder_data(moves, ref_of_move)
 
-    def _debtor_data(self, case, mandate_date, disputed, past_plans):
-        partner = case.partner_id
+    def _debtor_data(self, partner, past_plans, **values):
+        """The ``Debtor`` of ``partner``; ``values``: those of the case
+        (reference, currency, mandate, open dispute)."""
         contact = self._contact_of(partner)
         registry = "".join((partner.company_registry or "").split())
         siret = partner.siret if "siret" in partner._fields else ""
@@ -201,7 +232,6 @@ class RecouvrementCaseExport(models.Model):
             # A SIRET typed in the company ID field.
             siret, siren = registry, ""
         return Debtor(
-            case_ref=case.name,
             name=partner.name or "",
             professional=partner.recouvrement_debtor_type != "consumer",
             siren=siren,
@@ -217,11 +247,8 @@ class RecouvrementCaseExport(models.Model):
             mobile=partner.mobile or contact.mobile or "",
             email=contact.email or partner.email or "",
             contact=contact.name if contact != partner else "",
-            currency=case.currency_id.name,
-            open_dispute=bool(disputed and not disputed.isdisjoint(case.move_ids.ids)),
             past_plans=past_plans,
-            mandate_ref=case.mandate_ref or "",
-            mandate_date=mandate_date,
+            **values,
         )
 
     @api.model
