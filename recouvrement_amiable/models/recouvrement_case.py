@@ -219,8 +219,8 @@ class RecouvrementCase(models.Model):
     def _check_company(self, fnames=None):
         """Odoo's check of the records' companies, for cases of one company
         checked together: Odoo runs a ``filtered_domain`` per case and field,
-        seconds for the thousands of cases of a hand-over. Should a value
-        belong to another company, Odoo's own check runs and names it."""
+        6,000 for the 2,000 cases of a hand-over. Should a value belong to
+        another company, Odoo's own check runs and names it."""
         if len(self) < 2 or len(self.grouped("company_id")) != 1:
             return super()._check_company(fnames)
         company = self[:1].company_id
