@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -7,13 +8,22 @@ import pytest
 from rules.agency_file import (
     AMOUNT,
     DATE,
+    INTEGER,
+    MAX_WIDTH,
+    MIN_WIDTH,
     SHEET_DEBTORS,
     SHEET_HISTORY,
     SHEET_INVOICES,
+    TEXT,
+    Column,
     Debtor,
     Invoice,
     Reminder,
+    Sheet,
+    _text_width,
+    build_files,
     build_sheets,
+    column_widths,
     csv_value,
     days_overdue,
     debtor_checks,
@@ -353,6 +363,37 @@ def test_xlsx_read_back_cell_by_cell():
     assert book.properties.title == "Agency file"
 
 
+def test_column_widths_are_the_widest_cell():
+    """The width of a column is its widest cell as written, measured cell by
+    cell: negative amounts, -0.0, several lines, non-printable characters."""
+    columns = [
+        Column("amount", "Amount", AMOUNT),
+        Column("negative", "Neg", AMOUNT),
+        Column("zero", "Zero", AMOUNT),
+        Column("text", "T", TEXT),
+        Column("day", "Day", DATE),
+        Column("count", "N", INTEGER),
+        Column("empty", "Empty column title", AMOUNT),
+    ]
+    rows = [
+        [1234567.891, -5.0, 0.0, "short", date(2026, 1, 1), 3, None],
+        [99.995, -1234.5, -0.0, "a\nmuch longer second line", None, 12345, ""],
+        [None, 12.0, 0.0, "tab\there", date(2026, 2, 1), None, None],
+        [-0.001, "", None, "=1+1 x" * 20, None, 7, None],
+    ]
+    sheet = Sheet("S", columns, rows)
+
+    def per_cell(index, column):
+        longest = max(
+            [len(column.label)] + [_text_width(row[index], column.kind) for row in rows]
+        )
+        return min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+
+    assert column_widths(sheet) == [
+        per_cell(index, column) for index, column in enumerate(columns)
+    ]
+
+
 def test_xlsx_empty_sheets_keep_their_header():
     content = write_xlsx(build_sheets([MARTIN], [], [], TRANSFER))
     book = openpyxl.load_workbook(io.BytesIO(content))
@@ -414,3 +455,30 @@ def test_csv_same_data_french_format():
 )
 def test_csv_values(kind, value, text):
     assert csv_value(kind, value) == text
+
+
+def test_build_files_xlsx_or_one_csv_per_sheet():
+    data = ([DURAND, MARTIN], INVOICES[:2], [], TRANSFER)
+    sheets = build_sheets(*data)
+    [(name, content, mimetype)] = build_files(*data, {}, "xlsx", "AGF/2026/0001")
+    assert name == "AGF/2026/0001.xlsx"
+    assert mimetype.endswith("spreadsheetml.sheet")
+    # The same workbook (but its creation time).
+    assert _parts(content) == _parts(write_xlsx(sheets))
+    files = build_files(*data, {}, "csv", "AGF/2026/0001")
+    assert [(name, mimetype) for name, _content, mimetype in files] == [
+        (f"AGF/2026/0001 - {sheet}.csv", "text/csv")
+        for sheet in (SHEET_DEBTORS, SHEET_INVOICES, SHEET_HISTORY)
+    ]
+    assert [content for _name, content, _mimetype in files] == [
+        write_csv(sheet) for sheet in sheets
+    ]
+
+
+def _parts(xlsx):
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as package:
+        return {
+            name: package.read(name)
+            for name in package.namelist()
+            if name != "docProps/core.xml"
+        }

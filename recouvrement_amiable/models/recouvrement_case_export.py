@@ -6,14 +6,12 @@ from ..rules.agency_file import (
     Debtor,
     Invoice,
     Reminder,
-    build_sheets,
-    write_csv,
-    write_xlsx,
+    build_files,
 )
+from ..tools import background
 from .recouvrement_case import FILE_FORMATS
 from .selections import PERFORMED_STATES
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Plans that were agreed with the debtor (installment plans feature).
 PAST_PLAN_EXCLUDED_STATES = ("draft", "cancelled")
 
@@ -91,25 +89,43 @@ class RecouvrementCaseExport(models.Model):
     def _write_files(self, cases, penalties):
         """Build the rows of ``cases`` in the agency's language, write the
         XLSX (or one CSV per sheet) and attach it to this export."""
+        file_cases = [
+            (case.name, case.partner_id, case.move_ids, case.mandate_ref)
+            for case in cases
+        ]
+        return self._start_files(file_cases, penalties)()
+
+    def _start_files(self, file_cases, penalties):
+        """Gather the data of the file and start writing it in the
+        background (plain Python, in a thread); returns the function that
+        waits for it, attaches it to this export and returns the
+        attachments. The caller goes on with its database work meanwhile.
+        ``file_cases``: [(case reference, debtor, invoices, mandate
+        reference)], the cases of the file, in their order."""
         self.ensure_one()
         export = self.with_context(lang=self.agency_id.lang or self.env.lang)
-        debtors, invoices, reminders = export._file_data(cases, penalties)
-        sheets = build_sheets(
-            debtors, invoices, reminders, self.transfer_date, export._file_labels()
-        )
+        debtors, invoices, reminders = export._file_data(file_cases, penalties)
         title = export.env._(
             "Files handed to %(agency)s (%(ref)s)",
             agency=self.agency_id.name,
             ref=self.name,
         )
-        if self.file_format == "csv":
-            files = [
-                (f"{self.name} - {sheet.name}.csv", write_csv(sheet), "text/csv")
-                for sheet in sheets
-            ]
-        else:
-            content = write_xlsx(sheets, title=title, author=self.company_id.name)
-            files = [(f"{self.name}.xlsx", content, XLSX_MIMETYPE)]
+        files = background.start(
+            build_files,
+            debtors,
+            invoices,
+            reminders,
+            self.transfer_date,
+            export._file_labels(),
+            self.file_format,
+            self.name,
+            title=title,
+            author=self.company_id.name,
+        )
+        return lambda: self._attach_files(files.result())
+
+    def _attach_files(self, files):
+        """Attach ``files`` [(name, content, mimetype)] to this export."""
         attachments = self.env["ir.attachment"].create(
             [
                 {
@@ -126,44 +142,88 @@ class RecouvrementCaseExport(models.Model):
         self.attachment_ids = [fields.Command.set(attachments.ids)]
         return attachments
 
-    def _file_data(self, cases, penalties):
+    def _file_data(self, file_cases, penalties):
         """The plain dataclasses of the agency file: (debtors, invoices,
-        reminders). Only what the agency needs: no internal note."""
-        moves = cases.move_ids
+        reminders) of ``file_cases`` (see ``_start_files``). Only what the
+        agency needs: no internal note."""
+        # The invoices read as given (their environment: the cases').
+        moves = (file_cases[0][2] if file_cases else self.env["account.move"]).browse(
+            [
+                move_id
+                for _ref, _debtor, invoices, _mandate in file_cases
+                for move_id in invoices.ids
+            ]
+        )
         agency = self.agency_id.with_company(self.company_id)
-        case_of_move = {move.id: case for case in cases for move in case.move_ids}
+        common = {
+            "currency": self.company_id.currency_id.name,
+            "mandate_date": agency.recouvrement_agency_mandate_date or None,
+        }
+        ref_of_move = {
+            move_id: ref
+            for ref, _debtor, invoices, _mandate in file_cases
+            for move_id in invoices.ids
+        }
+        # The debtors read together, as given (their environment).
+        partners = (file_cases[0][1] if file_cases else self.env["res.partner"]).browse(
+            [debtor.id for _ref, debtor, _invoices, _mandate in file_cases]
+        )
         disputed = self._disputed_moves(moves)
-        plans = self._past_plans(cases.partner_id)
+        plans = self._past_plans(partners)
         debtors = [
-            self._debtor_data(case, agency, disputed, plans.get(case.partner_id.id, 0))
-            for case in cases
+            self._debtor_data(
+                debtor,
+                plans.get(debtor.id, 0),
+                case_ref=ref,
+                open_dispute=bool(disputed and not disputed.isdisjoint(invoices.ids)),
+                mandate_ref=mandate_ref or "",
+                **common,
+            )
+            for (ref, _debtor, invoices, mandate_ref), debtor in zip(
+                file_cases, partners, strict=True
+            )
         ]
+        in_company = self.env["recouvrement.case"]._company_penalties(
+            moves, penalties, self.transfer_date
+        )
+        # Plain values read for the whole batch (one list per field), not
+        # field by field for each of thousands of invoices.
+        values = zip(
+            moves,
+            moves.mapped("name"),
+            moves.mapped("invoice_date"),
+            moves.mapped("invoice_date_due"),
+            moves.mapped("amount_total"),
+            moves.mapped("amount_residual"),
+            moves.mapped("amount_residual_signed"),
+            strict=True,
+        )
         invoices = []
-        day = self.transfer_date
-        to_company = self.env["recouvrement.case"]._to_company_currency
-        for move in moves:
+        for move, number, invoice_date, due_date, total, residual, signed in values:
             interest, indemnity = penalties.get(move.id, (0.0, 0.0))
+            company_interest, company_indemnity = in_company[move.id]
             invoices.append(
                 Invoice(
-                    case_ref=case_of_move[move.id].name,
-                    number=move.name,
-                    invoice_date=move.invoice_date,
-                    due_date=move.invoice_date_due,
-                    total=move.amount_total,
-                    residual=move.amount_residual,
+                    case_ref=ref_of_move[move.id],
+                    number=number,
+                    invoice_date=invoice_date,
+                    due_date=due_date,
+                    total=total,
+                    residual=residual,
                     currency=move.currency_id.name,
                     level=move.recouvrement_level_id.name or "",
                     interest=interest,
                     indemnity=indemnity,
-                    company_residual=move.amount_residual_signed,
-                    company_interest=to_company(move, interest, day),
-                    company_indemnity=to_company(move, indemnity, day),
+                    company_residual=signed,
+                    company_interest=company_interest,
+                    company_indemnity=company_indemnity,
                 )
             )
-        return debtors, invoices, self._reminder_data(moves, case_of_move)
+        return debtors, invoices, self._reminder_data(moves, ref_of_move)
 
-    def _debtor_data(self, case, agency, disputed, past_plans):
-        partner = case.partner_id
+    def _debtor_data(self, partner, past_plans, **values):
+        """The ``Debtor`` of ``partner``; ``values``: those of the case
+        (reference, currency, mandate, open dispute)."""
         contact = self._contact_of(partner)
         registry = "".join((partner.company_registry or "").split())
         siret = partner.siret if "siret" in partner._fields else ""
@@ -172,7 +232,6 @@ class RecouvrementCaseExport(models.Model):
             # A SIRET typed in the company ID field.
             siret, siren = registry, ""
         return Debtor(
-            case_ref=case.name,
             name=partner.name or "",
             professional=partner.recouvrement_debtor_type != "consumer",
             siren=siren,
@@ -188,22 +247,22 @@ class RecouvrementCaseExport(models.Model):
             mobile=partner.mobile or contact.mobile or "",
             email=contact.email or partner.email or "",
             contact=contact.name if contact != partner else "",
-            currency=case.currency_id.name,
-            open_dispute=bool(case.move_ids.ids and disputed & set(case.move_ids.ids)),
             past_plans=past_plans,
-            mandate_ref=case.mandate_ref or "",
-            mandate_date=agency.recouvrement_agency_mandate_date or None,
+            **values,
         )
 
     @api.model
     def _contact_of(self, partner):
         """The debtor's invoicing contact, else its first contact person."""
-        children = partner.child_ids.filtered(lambda c: c.active and c.name)
-        return (
-            children.filtered(lambda c: c.type == "invoice")[:1]
-            or children.filtered(lambda c: c.type == "contact")[:1]
-            or partner
-        )
+        contact = None
+        for child in partner.child_ids:
+            if not (child.active and child.name):
+                continue
+            if child.type == "invoice":
+                return child
+            if contact is None and child.type == "contact":
+                contact = child
+        return contact or partner
 
     @api.model
     def _disputed_moves(self, moves):
@@ -230,7 +289,7 @@ class RecouvrementCaseExport(models.Model):
             )
         }
 
-    def _reminder_data(self, moves, case_of_move):
+    def _reminder_data(self, moves, ref_of_move):
         """Every reminder that reached the debtors about these invoices
         (agency proposals are internal: left out)."""
         lines = self.env["recouvrement.action.line"].search(
@@ -260,7 +319,7 @@ class RecouvrementCaseExport(models.Model):
                 )
             reminders.append(
                 Reminder(
-                    case_ref=case_of_move[action_lines[0].move_id.id].name,
+                    case_ref=ref_of_move[action_lines[0].move_id.id],
                     date=day,
                     reference=action.name or "",
                     channel=channels.get(action.channel, action.channel),

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.tools import float_round, format_amount, format_date
 
 from ..rules.interest import (
     CONSUMER,
@@ -131,13 +131,15 @@ class RecouvrementPenalty(models.Model):
             return {}
         table = self.env["recouvrement.legal.rate"]._rate_table()
         # Searched, not filtered from every line of the invoices: a hand-over
-        # or a run covers thousands of invoices.
-        receivables = self.env["account.move.line"].search(
+        # or a run covers thousands of invoices. Only the fields used here
+        # are read, not the dozens of columns of a journal item.
+        receivables = self.env["account.move.line"].search_fetch(
             [
                 ("move_id", "in", moves.ids),
                 ("account_type", "=", "asset_receivable"),
                 ("amount_currency", ">", 0),
             ],
+            ["move_id", "date_maturity", "amount_currency"],
             order="id",
         )
         receivables_of = receivables.grouped("move_id")
@@ -149,11 +151,29 @@ class RecouvrementPenalty(models.Model):
             )
         )
         eur = self.env.ref("base.EUR")
+        # What thousands of invoices share, looked up once: their debtors'
+        # and companies' settings, their currencies' rounding, the rate
+        # functions and the indemnity converted to their currency.
+        debtors = {}  # (debtor id, company id): (debtor type, rate function)
+        rate_functions = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            for partner in company_moves.commercial_partner_id.with_company(company):
+                debtor_type = partner.recouvrement_debtor_type or PROFESSIONAL
+                contractual = (
+                    partner.recouvrement_contractual_rate
+                    or company.recouvrement_contractual_rate
+                    or None
+                )
+                key = (debtor_type, contractual)
+                if key not in rate_functions:
+                    rate_functions[key] = rate_function(debtor_type, contractual)
+                debtors[partner.id, company.id] = (debtor_type, rate_functions[key])
+        roundings = {}  # currency id: (float rounding, Decimal rounding)
+        indemnities = {}  # (EUR amount, currency id, company id): amount
         claims = {}
         for move in moves:
-            partner = move.commercial_partner_id.with_company(move.company_id)
             company = move.company_id
-            debtor_type = partner.recouvrement_debtor_type or PROFESSIONAL
+            debtor_type, rate_of = debtors[move.commercial_partner_id.id, company.id]
             invoiced_to, indemnity_invoiced = invoiced.get(move.id, (None, False))
             claim = Claim(
                 move,
@@ -165,38 +185,39 @@ class RecouvrementPenalty(models.Model):
             claims[move.id] = claim
             if debtor_type == CONSUMER and not claim.notice_date:
                 continue  # no formal notice yet: no interest
-            rate_of = rate_function(
-                debtor_type,
-                partner.recouvrement_contractual_rate
-                or company.recouvrement_contractual_rate
-                or None,
-            )
             starts = [d for d in (claim.invoiced_to, claim.notice_date) if d]
+            start_after = max(starts) if starts else None
             currency = move.currency_id
+            if currency.id not in roundings:
+                roundings[currency.id] = (
+                    currency.rounding,
+                    to_decimal(currency.rounding),
+                )
+            rounding, decimal_rounding = roundings[currency.id]
+            leap_years = company.recouvrement_interest_leap_years
             late = False
             try:
-                for line in receivables_of.get(move, receivables.browse()):
+                for line in receivables_of.get(move, ()):
                     due = line.date_maturity or move.invoice_date_due
                     line_payments = payments.get(line.id, [])
+                    # currency.round, without the ORM call per line
+                    amount = float_round(
+                        line.amount_currency, precision_rounding=rounding
+                    )
                     claim.results.append(
                         compute_interest(
-                            currency.round(line.amount_currency),
+                            amount,
                             due,
                             on_date,
                             table,
                             rate_of,
                             payments=line_payments,
-                            start_after=max(starts) if starts else None,
-                            leap_years=company.recouvrement_interest_leap_years,
-                            rounding=to_decimal(currency.rounding),
+                            start_after=start_after,
+                            leap_years=leap_years,
+                            rounding=decimal_rounding,
                         )
                     )
-                    late = late or paid_late(
-                        currency.round(line.amount_currency),
-                        due,
-                        on_date,
-                        line_payments,
-                    )
+                    late = late or paid_late(amount, due, on_date, line_payments)
             except MissingRateError as error:
                 claim.error = error
                 claim.results = []
@@ -205,9 +226,12 @@ class RecouvrementPenalty(models.Model):
                 debtor_type, late and not indemnity_invoiced, RECOVERY_INDEMNITY_EUR
             )
             if indemnity:
-                claim.indemnity = eur._convert(
-                    float(indemnity), currency, company, on_date
-                )
+                key = (indemnity, currency.id, company.id)
+                if key not in indemnities:
+                    indemnities[key] = eur._convert(
+                        float(indemnity), currency, company, on_date
+                    )
+                claim.indemnity = indemnities[key]
         return claims
 
     @api.model
@@ -215,8 +239,9 @@ class RecouvrementPenalty(models.Model):
         """{receivable line id: [Payment]}: what settled each line and when
         (payments, credit notes), in the invoice currency."""
         result = defaultdict(list)
-        partials = self.env["account.partial.reconcile"].search(
-            [("debit_move_id", "in", receivables.ids)]
+        partials = self.env["account.partial.reconcile"].search_fetch(
+            [("debit_move_id", "in", receivables.ids)],
+            ["debit_move_id", "max_date", "debit_amount_currency"],
         )
         for partial in partials:
             result[partial.debit_move_id.id].append(

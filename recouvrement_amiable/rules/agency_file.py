@@ -28,6 +28,7 @@ language). Sheet names are fixed: agencies' import tools rely on them.
 
 import csv
 import io
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ INTEGER = "integer"
 # Excel formats: the separators of a number format are shown in the reader's
 # locale, so "#,##0.00" reads 1 234,56 in a French spreadsheet.
 XLSX_FORMATS = {DATE: "dd/mm/yyyy", AMOUNT: "#,##0.00", INTEGER: "0"}
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_DATE_FORMAT = "%d/%m/%Y"
 CSV_DELIMITER = ";"
 MIN_WIDTH = 8
@@ -514,16 +516,47 @@ def _text_width(value, kind):
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
+def _column_width(label, kind, values):
+    """The widest of ``label`` and ``values`` (cells of one column), as
+    ``_text_width`` measures each, without measuring every cell: the column
+    of a batch of thousands of invoices has as many cells."""
+    longest = len(label)
+    values = [value for value in values if value is not None and value != ""]
+    if not values:
+        return longest
+    if kind == DATE:
+        return max(longest, 10)
+    if kind == AMOUNT:
+        # Written with grouped digits and two decimals, an amount is never
+        # shorter than a smaller positive or a larger negative one: the
+        # widest is the largest or the smallest (-0.0 before 0.0: "-0.00").
+        smallest = min(values, key=lambda value: (value, math.copysign(1, value)))
+        return max(longest, _text_width(max(values), kind), _text_width(smallest, kind))
+    texts = (value if isinstance(value, str) else str(value) for value in values)
+    # A printable text is one line (splitlines breaks only on characters that
+    # are not printable).
+    return max(
+        longest,
+        max(
+            len(text) if text.isprintable() else _text_width(text, kind)
+            for text in texts
+        ),
+    )
+
+
 def column_widths(sheet):
     """Width of each column: its longest cell or title, within bounds."""
-    widths = []
-    for index, column in enumerate(sheet.columns):
-        longest = max(
-            [len(column.label)]
-            + [_text_width(row[index], column.kind) for row in sheet.rows]
+    return [
+        min(
+            max(
+                _column_width(column.label, column.kind, [row[i] for row in sheet.rows])
+                + 2,
+                MIN_WIDTH,
+            ),
+            MAX_WIDTH,
         )
-        widths.append(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH))
-    return widths
+        for i, column in enumerate(sheet.columns)
+    ]
 
 
 def write_xlsx(sheets, title="", author=""):
@@ -549,9 +582,7 @@ def write_xlsx(sheets, title="", author=""):
         worksheet = workbook.add_worksheet(sheet.name)
         for col, column in enumerate(sheet.columns):
             worksheet.write_string(0, col, column.label, header)
-        for row_index, row in enumerate(sheet.rows, start=1):
-            for col, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
-                _write_cell(worksheet, row_index, col, column.kind, value, formats)
+        _write_rows(worksheet, sheet, formats)
         for col, width in enumerate(column_widths(sheet)):
             worksheet.set_column(col, col, width, formats.get(sheet.columns[col].kind))
         worksheet.freeze_panes(1, 0)
@@ -560,22 +591,70 @@ def write_xlsx(sheets, title="", author=""):
     return output.getvalue()
 
 
-def _write_cell(worksheet, row, col, kind, value, formats):
-    if value is None or value == "":
-        worksheet.write_blank(row, col, None, formats.get(kind))
-    elif kind == DATE:
-        worksheet.write_datetime(
-            row,
-            col,
-            datetime.combine(_as_date(value), datetime.min.time()),
-            formats[DATE],
-        )
-    elif kind in (AMOUNT, INTEGER):
-        worksheet.write_number(row, col, value, formats[kind])
-    else:
-        # write_string: a debtor's name starting with "=" stays text, never
-        # becomes a formula.
-        worksheet.write_string(row, col, str(value))
+def _write_rows(worksheet, sheet, formats):
+    """The cells of ``sheet`` below its header, row by row (the order
+    xlsxwriter numbers the shared strings in). The kind and format of each
+    column are looked up once, not for each of its thousands of cells."""
+    write_string = worksheet.write_string
+    write_number = worksheet.write_number
+    write_datetime = worksheet.write_datetime
+    write_blank = worksheet.write_blank
+    columns = [
+        (col, column.kind, formats.get(column.kind))
+        for col, column in enumerate(sheet.columns)
+    ]
+    # The dates of a batch repeat: each made a datetime once.
+    datetimes = {}
+    midnight = datetime.min.time()
+    for row_index, row in enumerate(sheet.rows, start=1):
+        for (col, kind, cell_format), value in zip(columns, row, strict=True):
+            if value is None or value == "":
+                # Without a format (text), xlsxwriter writes no blank cell.
+                if cell_format is not None:
+                    write_blank(row_index, col, None, cell_format)
+            elif kind == DATE:
+                moment = datetimes.get(value)
+                if moment is None:
+                    moment = datetimes[value] = datetime.combine(
+                        _as_date(value), midnight
+                    )
+                write_datetime(row_index, col, moment, cell_format)
+            elif kind in (AMOUNT, INTEGER):
+                write_number(row_index, col, value, cell_format)
+            else:
+                # write_string: a debtor's name starting with "=" stays text,
+                # never becomes a formula.
+                write_string(row_index, col, str(value))
+
+
+def write_files(sheets, file_format, name, title="", author=""):
+    """The files of the sheets: [(file name, content, mimetype)], one XLSX
+    workbook or, for ``file_format`` "csv", one CSV file per sheet; ``name``
+    is the hand-over's reference."""
+    if file_format == "csv":
+        return [
+            (f"{name} - {sheet.name}.csv", write_csv(sheet), "text/csv")
+            for sheet in sheets
+        ]
+    content = write_xlsx(sheets, title=title, author=author)
+    return [(f"{name}.xlsx", content, XLSX_MIMETYPE)]
+
+
+def build_files(
+    debtors,
+    invoices,
+    reminders,
+    on_date,
+    labels,
+    file_format,
+    name,
+    title="",
+    author="",
+):
+    """``build_sheets`` then ``write_files``: the files of a hand-over from
+    its plain data."""
+    sheets = build_sheets(debtors, invoices, reminders, on_date, labels)
+    return write_files(sheets, file_format, name, title=title, author=author)
 
 
 def csv_value(kind, value):

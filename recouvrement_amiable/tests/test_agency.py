@@ -666,3 +666,38 @@ class TestAgency(RecouvrementCommon):
         self.assertEqual(case.name, f"AG2026-{first + 3:05d}")
         self.assertEqual(len(case.message_ids), 1)
         self.assertIn("Handed over to the collection agency", case.message_ids.body)
+
+    def test_batch_of_cases_checked_for_its_company(self):
+        """Cases created together have their companies checked together; a
+        debtor of another company is refused with Odoo's message, which
+        names the case."""
+        other = self.env["res.company"].create({"name": "Autre Société"})
+        stranger = self.env["res.partner"].create(
+            {"name": "Client Ailleurs", "company_id": other.id}
+        )
+        invoice = self.invoice(self.debtor, 100.0, days_late=30)
+        Case = self.env["recouvrement.case"]
+        values = {
+            "company_id": self.company.id,
+            "agency_id": self.agency.id,
+            "transfer_date": TODAY,
+        }
+        cases = Case.create(
+            [
+                dict(
+                    values,
+                    name="TEST-1",
+                    partner_id=self.debtor.id,
+                    move_ids=[Command.set(invoice.ids)],
+                ),
+                dict(values, name="TEST-2", partner_id=self.consumer.id),
+            ]
+        )
+        self.assertEqual(cases.mapped("name"), ["TEST-1", "TEST-2"])
+        with self.assertRaisesRegex(UserError, r"(?s)Incompatible companies.*TEST-4"):
+            Case.create(
+                [
+                    dict(values, name="TEST-3", partner_id=self.debtor.id),
+                    dict(values, name="TEST-4", partner_id=stranger.id),
+                ]
+            )
