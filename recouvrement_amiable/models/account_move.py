@@ -33,7 +33,9 @@ class AccountMove(models.Model):
         string="Dunning level",
         compute="_compute_recouvrement_last_reminder",
         store=True,
-        index="btree_not_null",
+        # Not indexed: every run rewrites the level of thousands of invoices,
+        # and an indexed column makes PostgreSQL update every index of
+        # account_move for each of them (see migrations/18.0.1.1.0).
         help="Level of the last reminder that made this invoice climb.",
     )
     recouvrement_last_reminder_date = fields.Datetime(
