@@ -651,8 +651,12 @@ class RecouvrementDispute(models.Model):
         disputes = self.search(
             [("move_ids", "in", moves.ids), ("state", "in", CLOSED_STATES)]
         )
-        due = dict(zip(moves.ids, moves.mapped("invoice_date_due"), strict=True))
         paused = {}
+        if not disputes:
+            return paused
+        # The due dates of the disputed invoices only.
+        disputed = moves & disputes.move_ids
+        due = dict(zip(disputed.ids, disputed.mapped("invoice_date_due"), strict=True))
         for dispute in disputes:
             end = dispute.date_resolved or on_date
             for move_id in dispute.move_ids.ids:

@@ -251,6 +251,16 @@ class RecouvrementRun(models.Model):
         moves = self.env["account.move"].browse(
             [move.id for invoices in debtors.values() for move, *_ in invoices]
         )
+        # The fields planning reads, not the hundred columns of an invoice
+        # Odoo would fetch on the first access.
+        moves.fetch(
+            [
+                "company_id",
+                "currency_id",
+                "recouvrement_level_id",
+                "recouvrement_prescription_date",
+            ]
+        )
         blocked = moves._recouvrement_blocking_reasons(on_date)
         paused = moves._recouvrement_paused_days(on_date)
         forced = moves._recouvrement_forced_levels()
