@@ -267,6 +267,7 @@ class RecouvrementRun(models.Model):
         current = {move.id: move.recouvrement_level_id.id for move in moves}
 
         vals_list, lines_list = [], []
+        ladders = {}  # policy id: its levels as the plain rules' data, once
         settings = self._debtor_settings(debtors, on_date)
         company_currency = {
             company.id: company.currency_id.id
@@ -296,12 +297,18 @@ class RecouvrementRun(models.Model):
             if overdue and overdue + credits.get(key, 0.0) <= 0:
                 # Unallocated payments or credit notes cover what is overdue.
                 continue
+            if policy.id not in ladders:
+                ladders[policy.id] = (
+                    policy._recouvrement_rule_levels(),
+                    policy._recouvrement_internal_level_ids(),
+                )
+            rule_levels, internal_level_ids = ladders[policy.id]
             reminder = plan_reminder(
-                policy._recouvrement_rule_levels(),
+                rule_levels,
                 open_invoices,
                 on_date,
                 skip_delay=key in skip_delay,
-                internal_level_ids=policy._recouvrement_internal_level_ids(),
+                internal_level_ids=internal_level_ids,
             )
             if not reminder:
                 continue
