@@ -427,6 +427,7 @@ class RecouvrementCase(models.Model):
                 )
             ],
             penalties,
+            in_company,
         )
         # mail.thread would log the creation notes one sanitised body per
         # case: _log_creation logs them in one INSERT. Nothing is tracked at

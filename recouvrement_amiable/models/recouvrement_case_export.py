@@ -86,25 +86,20 @@ class RecouvrementCaseExport(models.Model):
     # The file
     # ------------------------------------------------------------------
 
-    def _write_files(self, cases, penalties):
-        """Build the rows of ``cases`` in the agency's language, write the
-        XLSX (or one CSV per sheet) and attach it to this export."""
-        file_cases = [
-            (case.name, case.partner_id, case.move_ids, case.mandate_ref)
-            for case in cases
-        ]
-        return self._start_files(file_cases, penalties)()
-
-    def _start_files(self, file_cases, penalties):
+    def _start_files(self, file_cases, penalties, in_company):
         """Gather the data of the file and start writing it in the
         background (plain Python, in a thread); returns the function that
         waits for it, attaches it to this export and returns the
         attachments. The caller goes on with its database work meanwhile.
         ``file_cases``: [(case reference, debtor, invoices, mandate
-        reference)], the cases of the file, in their order."""
+        reference)], the cases of the file, in their order; ``penalties``
+        and ``in_company``: {invoice id: (interest, indemnity)} in the
+        invoice's and in the company's currency."""
         self.ensure_one()
         export = self.with_context(lang=self.agency_id.lang or self.env.lang)
-        debtors, invoices, reminders = export._file_data(file_cases, penalties)
+        debtors, invoices, reminders = export._file_data(
+            file_cases, penalties, in_company
+        )
         title = export.env._(
             "Files handed to %(agency)s (%(ref)s)",
             agency=self.agency_id.name,
@@ -142,7 +137,7 @@ class RecouvrementCaseExport(models.Model):
         self.attachment_ids = [fields.Command.set(attachments.ids)]
         return attachments
 
-    def _file_data(self, file_cases, penalties):
+    def _file_data(self, file_cases, penalties, in_company):
         """The plain dataclasses of the agency file: (debtors, invoices,
         reminders) of ``file_cases`` (see ``_start_files``). Only what the
         agency needs: no internal note."""
@@ -183,9 +178,6 @@ class RecouvrementCaseExport(models.Model):
                 file_cases, partners, strict=True
             )
         ]
-        in_company = self.env["recouvrement.case"]._company_penalties(
-            moves, penalties, self.transfer_date
-        )
         # Plain values read for the whole batch (one list per field), not
         # field by field for each of thousands of invoices.
         values = zip(
