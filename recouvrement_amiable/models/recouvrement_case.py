@@ -4,10 +4,11 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round, format_amount, format_date, get_lang
+from odoo.tools import SQL, float_round, format_amount, format_date
 
 from ..rules import interest as interest_rules
 from ..tools.chatter import insert_notes
+from ..tools.formatting import Formatter
 
 CASE_STATES = [
     ("sent", "Sent"),
@@ -49,7 +50,18 @@ class RecouvrementCase(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Stored, and given at creation: the amounts of thousands of cases are
+    # rounded in it as they are stored; through company_id, Odoo would make
+    # a new record per amount and case to read it. Not readonly in the model
+    # because Odoo drops a readonly precomputed field from the values given
+    # to create; no view lets a user change it.
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
     agency_id = fields.Many2one(
         "res.partner",
         required=True,
@@ -157,6 +169,12 @@ class RecouvrementCase(models.Model):
     _sql_constraints = [
         ("name_unique", "UNIQUE(company_id, name)", "A case reference is unique."),
     ]
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        # A company's currency does not change once it has entries.
+        for case in self:
+            case.currency_id = case.company_id.currency_id
 
     @api.depends("move_ids")
     def _compute_invoice_count(self):
@@ -391,17 +409,21 @@ class RecouvrementCase(models.Model):
         names = Case._next_references("recouvrement.case", len(by_debtor))
         vals_list = []
         in_company = self._company_penalties(moves, penalties, today)
+        round_ = company.currency_id.round
         for name, (debtor, debtor_moves) in zip(names, by_debtor.items(), strict=True):
-            principal = sum(debtor_moves.mapped("amount_residual_signed"))
+            principal = round_(sum(debtor_moves.mapped("amount_residual_signed")))
             interest = indemnity = 0.0
             for move_id in debtor_moves.ids:
                 move_interest, move_indemnity = in_company[move_id]
                 interest += move_interest
                 indemnity += move_indemnity
+            interest, indemnity = round_(interest), round_(indemnity)
             vals_list.append(
                 {
                     "name": name,
                     "company_id": company.id,
+                    # Before the amounts, which are rounded in it.
+                    "currency_id": company.currency_id.id,
                     "agency_id": agency.id,
                     "partner_id": debtor.id,
                     "move_ids": [fields.Command.set(debtor_moves.ids)],
@@ -410,9 +432,14 @@ class RecouvrementCase(models.Model):
                     "note": note or False,
                     "mandate_ref": agency.recouvrement_agency_mandate_ref,
                     "commission_rate": agency.recouvrement_agency_commission,
-                    "amount_principal": company.currency_id.round(principal),
-                    "amount_interest": company.currency_id.round(interest),
-                    "amount_indemnity": company.currency_id.round(indemnity),
+                    "amount_principal": principal,
+                    "amount_interest": interest,
+                    "amount_indemnity": indemnity,
+                    # What their computations give on the transfer date,
+                    # stored with the case instead of recomputed for 2,000
+                    # cases and written again.
+                    "amount_claimed": principal + interest + indemnity,
+                    "amount_residual": principal,
                     "export_id": export.id,
                 }
             )
@@ -535,8 +562,8 @@ class RecouvrementCase(models.Model):
         dates = {
             day: format_date(self.env, day) for day in set(self.mapped("transfer_date"))
         }
-        # The language format_amount would look up again for each case.
-        lang = get_lang(self.env).code
+        # format_amount's text, the language and currency looked up once.
+        formatter = Formatter(self.env)
         for case in self:
             body = escape(
                 self.env._(
@@ -545,9 +572,7 @@ class RecouvrementCase(models.Model):
                     agency=case.agency_id.display_name,
                     date=dates[case.transfer_date],
                     case=case.name,
-                    amount=format_amount(
-                        self.env, case.amount_claimed, case.currency_id, lang
-                    ),
+                    amount=formatter.amount(case.amount_claimed, case.currency_id),
                 )
             )
             case_bodies[case.id] = body

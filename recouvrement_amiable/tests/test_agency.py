@@ -163,6 +163,13 @@ class TestAgency(RecouvrementCommon):
         )
         self.assertEqual(case.move_ids, moves)
         self.assertTrue(case.name.startswith("AG2026-"))
+        self.assertEqual(case.currency_id, self.company.currency_id)
+        # The claimed and residual amounts stored at creation are what their
+        # computations give.
+        case._compute_amount_claimed()
+        case._compute_amount_residual()
+        self.assertEqual(case.amount_claimed, 1580.0 + self.interest(20.14))
+        self.assertEqual(case.amount_residual, 1500.0)
         # The export log: who, when, which invoices, which agency.
         self.assertRecordValues(
             export,
@@ -694,6 +701,8 @@ class TestAgency(RecouvrementCommon):
             ]
         )
         self.assertEqual(cases.mapped("name"), ["TEST-1", "TEST-2"])
+        # Created without one, a case is in its company's currency.
+        self.assertEqual(cases.currency_id, self.company.currency_id)
         with self.assertRaisesRegex(UserError, r"(?s)Incompatible companies.*TEST-4"):
             Case.create(
                 [
