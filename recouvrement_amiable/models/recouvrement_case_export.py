@@ -88,7 +88,7 @@ class RecouvrementCaseExport(models.Model):
 
     def _start_files(self, file_cases, penalties, in_company):
         """Gather the data of the file and start writing it in the
-        background (plain Python, in a thread); returns the function that
+        background (plain Python, in a process of its own); returns the function that
         waits for it, attaches it to this export and returns the
         attachments. The caller goes on with its database work meanwhile.
         ``file_cases``: [(case reference, debtor, invoices, mandate
@@ -105,7 +105,7 @@ class RecouvrementCaseExport(models.Model):
             agency=self.agency_id.name,
             ref=self.name,
         )
-        files = background.start(
+        files = background.start_process(
             build_files,
             debtors,
             invoices,
