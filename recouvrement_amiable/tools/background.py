@@ -61,6 +61,9 @@ def _run_in_process(request, function):
         request, protocol=pickle.HIGHEST_PROTOCOL
     )
     try:
+        if not Path(sys.executable or "").name.startswith("python"):
+            # Odoo embedded in another program (a WSGI server's binary).
+            raise OSError(f"{sys.executable!r} is not a Python interpreter")
         child = subprocess.Popen(
             [sys.executable, str(RUNNER)],
             stdin=subprocess.PIPE,
