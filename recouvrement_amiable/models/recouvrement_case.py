@@ -200,15 +200,27 @@ class RecouvrementCase(models.Model):
 
     @api.depends("move_ids.amount_residual", "transfer_date", "commission_rate")
     def _compute_amount_recovered(self):
-        """Payments (and bank statement lines) reconciled with the invoices'
-        receivable lines, dated on or after the transfer date: credit notes
+        paid = self._payments_by_move(self.move_ids)
+        for case in self:
+            case.amount_recovered, case.amount_commission = self._recovered(
+                paid,
+                case.move_ids.ids,
+                case.transfer_date,
+                case.commission_rate,
+                case.currency_id,
+            )
+
+    @api.model
+    def _payments_by_move(self, moves):
+        """{invoice id: [(date, amount)]}: the payments (and bank statement
+        lines) reconciled with the invoices' receivable lines; credit notes
         and write-offs are not recovered money."""
         # The receivable lines in the domain: reading every line of thousands
         # of invoices to filter them costs seconds at hand-over.
         # Only the fields used here are read, not every column of the lines.
         partials = self.env["account.partial.reconcile"].search_fetch(
             [
-                ("debit_move_id.move_id", "in", self.move_ids.ids),
+                ("debit_move_id.move_id", "in", moves.ids),
                 ("debit_move_id.account_type", "=", "asset_receivable"),
             ],
             ["debit_move_id", "credit_move_id", "amount"],
@@ -222,17 +234,21 @@ class RecouvrementCase(models.Model):
                 paid[partial.debit_move_id.move_id.id].append(
                     (counterpart.date, partial.amount)
                 )
-        for case in self:
-            recovered = sum(
-                amount
-                for move_id in case.move_ids.ids
-                for day, amount in paid.get(move_id, ())
-                if case.transfer_date and day >= case.transfer_date
-            )
-            case.amount_recovered = recovered
-            case.amount_commission = case.currency_id.round(
-                recovered * case.commission_rate / 100.0
-            )
+        return paid
+
+    @api.model
+    def _recovered(self, paid, move_ids, transfer_date, commission_rate, currency):
+        """(recovered, commission) in ``currency``, the company's: the payments
+        ``paid`` (see ``_payments_by_move``) of the invoices ``move_ids``
+        dated on or after the transfer date, and the agency's commission on
+        them."""
+        recovered = sum(
+            amount
+            for move_id in move_ids
+            for day, amount in paid.get(move_id, ())
+            if transfer_date and day >= transfer_date
+        )
+        return recovered, currency.round(recovered * commission_rate / 100.0)
 
     def _check_company(self, fnames=None):
         """Odoo's check of the records' companies, for cases of one company
@@ -409,6 +425,7 @@ class RecouvrementCase(models.Model):
         names = Case._next_references("recouvrement.case", len(by_debtor))
         vals_list = []
         in_company = self._company_penalties(moves, penalties, today)
+        paid = Case._payments_by_move(moves)
         round_ = company.currency_id.round
         for name, (debtor, debtor_moves) in zip(names, by_debtor.items(), strict=True):
             principal = round_(sum(debtor_moves.mapped("amount_residual_signed")))
@@ -418,6 +435,13 @@ class RecouvrementCase(models.Model):
                 interest += move_interest
                 indemnity += move_indemnity
             interest, indemnity = round_(interest), round_(indemnity)
+            recovered, commission = Case._recovered(
+                paid,
+                debtor_moves.ids,
+                today,
+                agency.recouvrement_agency_commission,
+                company.currency_id,
+            )
             vals_list.append(
                 {
                     "name": name,
@@ -440,6 +464,10 @@ class RecouvrementCase(models.Model):
                     # cases and written again.
                     "amount_claimed": principal + interest + indemnity,
                     "amount_residual": principal,
+                    "amount_recovered": recovered,
+                    "amount_commission": commission,
+                    # A new case is sent: active (ACTIVE_CASE_STATES).
+                    "is_active": True,
                     "export_id": export.id,
                 }
             )

@@ -164,12 +164,15 @@ class TestAgency(RecouvrementCommon):
         self.assertEqual(case.move_ids, moves)
         self.assertTrue(case.name.startswith("AG2026-"))
         self.assertEqual(case.currency_id, self.company.currency_id)
-        # The claimed and residual amounts stored at creation are what their
-        # computations give.
+        # The amounts stored at creation are what their computations give.
         case._compute_amount_claimed()
         case._compute_amount_residual()
+        case._compute_amount_recovered()
+        case._compute_is_active()
+        self.assertTrue(case.is_active)
         self.assertEqual(case.amount_claimed, 1580.0 + self.interest(20.14))
         self.assertEqual(case.amount_residual, 1500.0)
+        self.assertEqual((case.amount_recovered, case.amount_commission), (0.0, 0.0))
         # The export log: who, when, which invoices, which agency.
         self.assertRecordValues(
             export,
