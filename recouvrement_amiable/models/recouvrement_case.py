@@ -21,6 +21,8 @@ CASE_STATES = [
 # States in which the agency holds the file: internal reminders stop and the
 # invoices cannot be transmitted again.
 ACTIVE_CASE_STATES = ("sent", "in_progress")
+# A case handed over just now.
+NEW_CASE_STATE = "sent"
 
 FILE_FORMATS = [("xlsx", "XLSX"), ("csv", "CSV (semicolon, UTF-8)")]
 ACTING_NAMES = [
@@ -91,7 +93,7 @@ class RecouvrementCase(models.Model):
     state = fields.Selection(
         CASE_STATES,
         required=True,
-        default="sent",
+        default=NEW_CASE_STATE,
         readonly=True,
         index=True,
         tracking=True,
@@ -466,8 +468,7 @@ class RecouvrementCase(models.Model):
                     "amount_residual": principal,
                     "amount_recovered": recovered,
                     "amount_commission": commission,
-                    # A new case is sent: active (ACTIVE_CASE_STATES).
-                    "is_active": True,
+                    "is_active": NEW_CASE_STATE in ACTIVE_CASE_STATES,
                     "export_id": export.id,
                 }
             )

@@ -88,9 +88,9 @@ class RecouvrementCaseExport(models.Model):
 
     def _start_files(self, file_cases, penalties, in_company):
         """Gather the data of the file and start writing it in the
-        background (plain Python, in a process of its own); returns the function that
-        waits for it, attaches it to this export and returns the
-        attachments. The caller goes on with its database work meanwhile.
+        background (plain Python, in a process of its own); returns the
+        function that waits for it, attaches it to this export and returns
+        the attachments. The caller goes on with its database work meanwhile.
         ``file_cases``: [(case reference, debtor, invoices, mandate
         reference)], the cases of the file, in their order; ``penalties``
         and ``in_company``: {invoice id: (interest, indemnity)} in the
