@@ -327,6 +327,11 @@ def compute_interest(
     start = max(due_date, start_after) if start_after else due_date
     cursor = start + timedelta(days=1)
     segments = []
+    # Parts of one half-year (split by payments) are rounded on their running
+    # sum: the half-year's interest is its exact interest rounded once, so a
+    # payment, however small, never adds a rounding cent to what is due.
+    half_year = None
+    exact_sum = rounded_sum = Decimal(0)
     while cursor <= until:
         base = amount - sum((p.amount for p in payments if p.date < cursor), Decimal(0))
         if base <= 0:
@@ -338,9 +343,12 @@ def compute_interest(
         rate = to_decimal(rate_of(table.period(cursor)))
         divisor = year_days(cursor, leap_years)
         days = (end - cursor).days + 1
-        value = (base * rate * days / (HUNDRED * divisor)).quantize(
-            rounding, rounding=ROUND_HALF_UP
-        )
+        if half_year_end(cursor) != half_year:
+            half_year = half_year_end(cursor)
+            exact_sum = rounded_sum = Decimal(0)
+        exact_sum += base * rate * days / (HUNDRED * divisor)
+        value = exact_sum.quantize(rounding, rounding=ROUND_HALF_UP) - rounded_sum
+        rounded_sum += value
         segments.append(InterestSegment(cursor, end, base, rate, divisor, value))
         cursor = end + timedelta(days=1)
     return InterestResult(tuple(segments))
