@@ -23,6 +23,15 @@ CASE_STATES = [
 ACTIVE_CASE_STATES = ("sent", "in_progress")
 # A case handed over just now.
 NEW_CASE_STATE = "sent"
+# Stored computed fields _transmit gives at creation, as computed on the
+# transfer date.
+CREATION_COMPUTED_FIELDS = (
+    "amount_claimed",
+    "amount_residual",
+    "amount_recovered",
+    "amount_commission",
+    "is_active",
+)
 
 FILE_FORMATS = [("xlsx", "XLSX"), ("csv", "CSV (semicolon, UTF-8)")]
 ACTING_NAMES = [
@@ -495,6 +504,11 @@ class RecouvrementCase(models.Model):
             vals_list
         )
         cases = cases.with_env(Case.env)
+        # Writing the invoices into the new cases marked the amounts given
+        # above to be computed again: Odoo protects only editable and
+        # precomputed fields. They are what the computations give.
+        for fname in CREATION_COMPUTED_FIELDS:
+            self.env.remove_to_compute(Case._fields[fname], cases)
         cases._log_creation()
         cases._log_transfer()
         cases._stop_internal_reminders()
