@@ -102,6 +102,10 @@ class TestDunningRun(RecouvrementCommon):
             r"(?s)<address[^>]*>\s*<div>Menuiserie Durand SARL</div>\s*"
             r"12 rue des Lilas<br/?>\s*69003 Lyon<br/?>\s*France\s*</address>",
         )
+        # The company's logo is linked in an HTML document, not embedded.
+        self.assertTrue(self.company.logo)
+        self.assertIn(f'src="/logo.png?company={self.company.id}"', page)
+        self.assertNotIn("data:image", page)
         self.assertEqual(action.attachment_id, mail.attachment_ids)
         # The lines carry the companies' and the invoice's currencies.
         self.assertEqual(action.line_ids.company_id, self.company)
@@ -412,6 +416,27 @@ class TestDunningRun(RecouvrementCommon):
             self.assertIn(action.partner_id.name, text)
             for other in actions - action:
                 self.assertNotIn(other.partner_id.name, text)
+
+    def test_logo_embedded_in_pdf_documents_only(self):
+        """wkhtmltopdf reads nothing from the server: a PDF document embeds
+        the logo; an HTML one links it, as it links its style sheets."""
+        self.invoice(self.debtor, 100.0, days_late=8)
+        action = self.run_dunning()
+        Report = self.env["ir.actions.report"]
+        report = self.env.ref("recouvrement_amiable.action_report_statement")
+        logo = f"/logo.png?company={self.company.id}"
+        pages = {}
+        for report_type in ("pdf", "html"):
+            values = Report._get_rendering_context(
+                report, action.ids, {"report_type": report_type}
+            )
+            pages[report_type] = str(
+                Report._render_template(report.report_name, values)
+            )
+        self.assertIn('src="data:image/png;base64,', pages["pdf"])
+        self.assertNotIn(logo, pages["pdf"])
+        self.assertIn(f'src="{logo}"', pages["html"])
+        self.assertNotIn("data:image", pages["html"])
 
     def test_lines_inserted_in_batch_equal_created_ones(self):
         """The lines a run inserts in one statement are the rows ``create``
