@@ -33,6 +33,24 @@ CREATION_COMPUTED_FIELDS = (
     "is_active",
 )
 
+# What a hand-over reads of its invoices (checks, amounts, the file).
+TRANSMITTED_MOVE_FIELDS = (
+    "name",
+    "move_type",
+    "state",
+    "company_id",
+    "currency_id",
+    "commercial_partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "amount_total",
+    "amount_residual",
+    "amount_residual_signed",
+    "recouvrement_level_id",
+    "recouvrement_in_dispute",
+    "recouvrement_is_penalty_invoice",
+)
+
 FILE_FORMATS = [("xlsx", "XLSX"), ("csv", "CSV (semicolon, UTF-8)")]
 ACTING_NAMES = [
     ("creditor", "In the creditor's name (white label)"),
@@ -405,6 +423,9 @@ class RecouvrementCase(models.Model):
         marked as with the agency, chatter of invoices and debtors, pending
         internal reminders cancelled. Returns the
         ``recouvrement.case.export``."""
+        # The invoices' fields a hand-over reads, for all of them at once:
+        # the first access to one would fetch its hundred columns.
+        moves.fetch([name for name in TRANSMITTED_MOVE_FIELDS if name in moves._fields])
         company = moves.company_id[:1]
         agency = agency.with_company(company) if agency else agency
         if send_email is None:

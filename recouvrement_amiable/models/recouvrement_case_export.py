@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -284,9 +286,15 @@ class RecouvrementCaseExport(models.Model):
     def _reminder_data(self, moves, ref_of_move):
         """Every reminder that reached the debtors about these invoices
         (agency proposals are internal: left out)."""
-        lines = self.env["recouvrement.action.line"].search(
-            [("move_id", "in", moves.ids), ("action_state", "in", PERFORMED_STATES)]
+        lines = self.env["recouvrement.action.line"].search_fetch(
+            [("move_id", "in", moves.ids), ("action_state", "in", PERFORMED_STATES)],
+            ["action_id", "move_id"],
         )
+        # Grouped on plain ids: thousands of lines, each compared as a
+        # recordset by ``grouped``, cost more than the rest of the sheet.
+        line_ids_of = defaultdict(list)
+        for line in lines:
+            line_ids_of[line.action_id.id].append(line.id)
         Action = self.env["recouvrement.action"]
         channels = dict(Action._fields["channel"]._description_selection(self.env))
         states = dict(Action._fields["state"]._description_selection(self.env))
@@ -295,7 +303,8 @@ class RecouvrementCaseExport(models.Model):
             Action._fields["promise_state"]._description_selection(self.env)
         )
         reminders = []
-        for action, action_lines in lines.grouped("action_id").items():
+        for action in Action.browse(list(line_ids_of)):
+            action_lines = lines.browse(line_ids_of[action.id])
             if action.channel == "agency":
                 continue
             when = action.contact_date
