@@ -104,7 +104,8 @@ class TestDunningRun(RecouvrementCommon):
         )
         # The company's logo is linked in an HTML document, not embedded.
         self.assertTrue(self.company.logo)
-        self.assertIn(f'src="/logo.png?company={self.company.id}"', page)
+        logo = f"{self.company.get_base_url()}/logo.png?company={self.company.id}"
+        self.assertIn(f'src="{logo}"', page)
         self.assertNotIn("data:image", page)
         self.assertEqual(action.attachment_id, mail.attachment_ids)
         # The lines carry the companies' and the invoice's currencies.
@@ -419,12 +420,16 @@ class TestDunningRun(RecouvrementCommon):
 
     def test_logo_embedded_in_pdf_documents_only(self):
         """wkhtmltopdf reads nothing from the server: a PDF document embeds
-        the logo; an HTML one links it, as it links its style sheets."""
+        the logo; an HTML one links it at the server's public address, even
+        when reports are rendered from an internal one."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:8069"
+        )
         self.invoice(self.debtor, 100.0, days_late=8)
         action = self.run_dunning()
         Report = self.env["ir.actions.report"]
         report = self.env.ref("recouvrement_amiable.action_report_statement")
-        logo = f"/logo.png?company={self.company.id}"
+        logo = f"{self.company.get_base_url()}/logo.png?company={self.company.id}"
         pages = {}
         for report_type in ("pdf", "html"):
             values = Report._get_rendering_context(
@@ -437,6 +442,12 @@ class TestDunningRun(RecouvrementCommon):
         self.assertNotIn(logo, pages["pdf"])
         self.assertIn(f'src="{logo}"', pages["html"])
         self.assertNotIn("data:image", pages["html"])
+        # The statement e-mailed (HTML in tests) is framed at the reports'
+        # address; its logo is at the public one.
+        self.assertNotEqual(self.company.get_base_url(), "http://127.0.0.1:8069")
+        statement = action.attachment_id.raw.decode()
+        self.assertIn('<base href="http://127.0.0.1:8069"', statement)
+        self.assertIn(f'src="{logo}"', statement)
 
     def test_lines_inserted_in_batch_equal_created_ones(self):
         """The lines a run inserts in one statement are the rows ``create``
