@@ -30,6 +30,8 @@ if not os.environ.get("BENCH_PDF"):
     from odoo.tools import config
 
     config["test_enable"] = True
+# ir.config_parameter: "building" while the generator runs, then "complete".
+DATASET_STATE = "recouvrement_amiable.bench_dataset"
 on_date = date.fromisoformat(os.environ.get("BENCH_DATE", "2026-11-23"))
 now = datetime.combine(on_date, datetime.min.time()) + timedelta(hours=9)
 
@@ -94,6 +96,12 @@ def step_generate():
     setup_french_company(env)
     env["res.lang"]._activate_lang("fr_FR")
     env.company.resource_calendar_id.tz = "Europe/Paris"
+    # Committed batch after batch (an hour for 50,000 invoices): until the
+    # end, the dataset is marked as being built, and scripts/bench builds
+    # again a dataset whose generation was interrupted.
+    Parameter = env["ir.config_parameter"].sudo()
+    Parameter.set_param(DATASET_STATE, "building")
+    env.cr.commit()
     dataset, figures = measure(
         lambda: generate(
             env,
@@ -101,8 +109,10 @@ def step_generate():
             invoices_per_debtor=int(os.environ["BENCH_PER_DEBTOR"]),
             seed=int(os.environ.get("BENCH_SEED", "2026")),
             today=on_date,
+            after_batch=env.cr.commit,
         )
     )
+    Parameter.set_param(DATASET_STATE, "complete")
     env.cr.commit()
     emit(step="generate", **dataset.counts, **figures)
 

@@ -150,6 +150,7 @@ def generate(
     partly_paid_ratio=0.12,
     max_days_overdue=200,
     batch_size=500,
+    after_batch=None,
 ):
     """Create customers and posted invoices in ``env.company``; return a Dataset.
 
@@ -158,6 +159,9 @@ def generate(
     ``partly_paid_ratio`` of the overdue ones get a partial payment (20-80 %).
     The number of invoices per debtor varies around ``invoices_per_debtor``
     (at least one), so the total is ``debtors * invoices_per_debtor`` exactly.
+    ``after_batch()``, when given, is called after each batch of invoices and
+    of payments: the benchmark commits there, so that the largest datasets
+    are not built in one transaction of hours.
     """
     rng = random.Random(seed)
     today = today or fields.Date.context_today(env.user)
@@ -207,7 +211,14 @@ def generate(
     plans.sort(key=lambda plan: plan[1])
 
     invoices = _create_invoices(
-        env, plans, rng, journal, tax, payment_term, batch_size=batch_size
+        env,
+        plans,
+        rng,
+        journal,
+        tax,
+        payment_term,
+        batch_size=batch_size,
+        after_batch=after_batch,
     )
     kinds = [kind for *_plan, kind in plans]
 
@@ -220,10 +231,16 @@ def generate(
             partly_paid_ids.append(invoice.id)
     paid = invoices.browse(paid_ids)
     partly_paid = invoices.browse(partly_paid_ids)
-    _register_payments(env, paid, rng, full=True, today=today, batch_size=batch_size)
-    _register_payments(
-        env, partly_paid, rng, full=False, today=today, batch_size=batch_size
-    )
+    for to_pay, full in ((paid, True), (partly_paid, False)):
+        _register_payments(
+            env,
+            to_pay,
+            rng,
+            full=full,
+            today=today,
+            batch_size=batch_size,
+            after_batch=after_batch,
+        )
     return Dataset(
         partners=partners,
         invoices=invoices,
@@ -240,7 +257,9 @@ def generate(
     )
 
 
-def _create_invoices(env, plans, rng, journal, tax, payment_term, *, batch_size):
+def _create_invoices(
+    env, plans, rng, journal, tax, payment_term, *, batch_size, after_batch=None
+):
     """Create and post the invoices of ``plans`` (partner, invoice date, due
     date, kind), ``batch_size`` at a time (one ``create``, one
     ``action_post``), drawing their lines from ``rng``."""
@@ -263,14 +282,17 @@ def _create_invoices(env, plans, rng, journal, tax, payment_term, *, batch_size)
         _logger.info(
             "data generator: %d/%d invoices posted", start + len(chunk), len(plans)
         )
+        if after_batch:
+            after_batch()
     return Move.browse().concat(*batches).with_env(env)
 
 
 def _refresh_statistics(env, *models):
     """Have PostgreSQL's planner take the rows created so far into account.
 
-    The whole dataset is created in one transaction, so autovacuum cannot
-    analyze the tables while they grow: with the statistics of nearly empty
+    Without ``after_batch`` committing (the tests, the demo), the whole
+    dataset is created in one transaction, so autovacuum cannot analyze the
+    tables while they grow: with the statistics of nearly empty
     tables, the query by which Odoo numbers each posted move (the last
     sequence of the journal) scans all the journal's moves, and posting gets
     slower with every invoice (184 of 819 seconds for 10,000 invoices).
@@ -406,7 +428,9 @@ def _subscribe_customers(moves):
     Followers.with_context(default_partner_id=False).create(to_create)
 
 
-def _register_payments(env, invoices, rng, *, full, today, batch_size=500):
+def _register_payments(
+    env, invoices, rng, *, full, today, batch_size=500, after_batch=None
+):
     """Pay ``invoices`` as Odoo's payment wizard does (one payment per
     invoice, reconciled with it): fully on ``today``, or partly (20-80 % of
     the residual) on a date between the invoice date and today.
@@ -445,6 +469,14 @@ def _register_payments(env, invoices, rng, *, full, today, batch_size=500):
         _reconcile_payments(env, to_process)
         if number & (number - 1) == 0:  # after 1, 2, 4, 8... batches
             _refresh_statistics(env, "account.move", "account.move.line")
+        _logger.info(
+            "data generator: %d/%d %s payments registered",
+            start + len(chunk),
+            len(plan),
+            "full" if full else "partial",
+        )
+        if after_batch:
+            after_batch()
 
 
 def _payments_to_process(wizard, chunk):
