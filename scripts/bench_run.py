@@ -96,7 +96,7 @@ def step_generate():
     setup_french_company(env)
     env["res.lang"]._activate_lang("fr_FR")
     env.company.resource_calendar_id.tz = "Europe/Paris"
-    # Committed batch after batch (an hour for 50,000 invoices): until the
+    # Committed batch after batch (90 minutes for 50,000 invoices): until the
     # end, the dataset is marked as being built, and scripts/bench builds
     # again a dataset whose generation was interrupted.
     Parameter = env["ir.config_parameter"].sudo()
