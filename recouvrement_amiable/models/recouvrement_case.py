@@ -448,7 +448,6 @@ class RecouvrementCase(models.Model):
                     "transfer_date": today,
                     "file_format": file_format,
                     "note": note or False,
-                    "move_ids": [fields.Command.set(moves.ids)],
                 }
             )
         )

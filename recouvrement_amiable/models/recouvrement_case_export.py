@@ -52,14 +52,12 @@ class RecouvrementCaseExport(models.Model):
     transfer_date = fields.Date(required=True, readonly=True)
     file_format = fields.Selection(FILE_FORMATS, required=True, readonly=True)
     note = fields.Text(string="Note to the agency", readonly=True)
+    # Its cases' invoices: stored with each case, not a second time here.
     move_ids = fields.Many2many(
         "account.move",
-        "recouvrement_case_export_move_rel",
-        "export_id",
-        "move_id",
         string="Invoices",
-        readonly=True,
-        check_company=True,
+        compute="_compute_move_ids",
+        search="_search_move_ids",
     )
     case_ids = fields.One2many(
         "recouvrement.case", "export_id", string="Cases", readonly=True
@@ -77,7 +75,15 @@ class RecouvrementCaseExport(models.Model):
     amount_claimed = fields.Monetary(string="Claimed", compute="_compute_counts")
     emailed = fields.Boolean(string="Sent by e-mail", readonly=True)
 
-    @api.depends("case_ids", "move_ids")
+    @api.depends("case_ids.move_ids")
+    def _compute_move_ids(self):
+        for export in self:
+            export.move_ids = export.case_ids.move_ids
+
+    def _search_move_ids(self, operator, value):
+        return [("case_ids.move_ids", operator, value)]
+
+    @api.depends("case_ids.move_ids", "case_ids.amount_claimed")
     def _compute_counts(self):
         for export in self:
             export.case_count = len(export.case_ids)

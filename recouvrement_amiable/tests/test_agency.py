@@ -187,6 +187,10 @@ class TestAgency(RecouvrementCommon):
             ],
         )
         self.assertEqual(export.move_ids, moves)
+        # The agency files list finds the export by any of its invoices.
+        Export = self.env["recouvrement.case.export"]
+        self.assertEqual(Export.search([("move_ids", "in", inv1.ids)]), export)
+        self.assertFalse(Export.search([("move_ids", "in", future.ids)]))
         self.assertEqual(export.attachment_ids.mimetype, XLSX)
         self.assertEqual(export.attachment_ids.name, f"{export.name}.xlsx")
         self.assertEqual(
