@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from unittest.mock import patch
 
 import openpyxl
@@ -9,6 +10,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -160,6 +162,32 @@ class TestAgency(RecouvrementCommon):
                     "note": "Client connu, relancer par téléphone.",
                 }
             ],
+        )
+        # In the database, to the cent: the amounts are inserted as given.
+        self.env.flush_all()
+        # (As text: Odoo's cursor reads numeric columns as floats.)
+        amount_columns = self.env.execute_query(
+            SQL(
+                "SELECT amount_principal::text, amount_interest::text, "
+                "amount_indemnity::text, amount_claimed::text, "
+                "amount_residual::text, amount_recovered::text "
+                "FROM recouvrement_case WHERE id = %s",
+                case.id,
+            )
+        )[0]
+        self.assertEqual(
+            tuple(map(Decimal, amount_columns)),
+            tuple(
+                Decimal(f"{amount:.2f}")
+                for amount in (
+                    1500.0,
+                    self.interest(20.14),
+                    80.0,
+                    1580.0 + self.interest(20.14),
+                    1500.0,
+                    0.0,
+                )
+            ),
         )
         self.assertEqual(case.move_ids, moves)
         self.assertTrue(case.name.startswith("AG2026-"))
