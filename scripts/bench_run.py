@@ -7,7 +7,8 @@ BENCH_STEP:
   dunning       recouvrement_amiable's full run (planning and performing), as
                 the daily cron runs it (BENCH_BATCH=N: N debtors at a time in
                 one transaction, 0 for all at once)
-  agency        hand-over of BENCH_AGENCY_INVOICES overdue invoices to an agency
+  agency        hand-over of up to BENCH_AGENCY_INVOICES (10,000) open invoices
+                of up to BENCH_AGENCY_DEBTORS (2,000) debtors to an agency
   screens       the server calls of the worklist and reporting screens
   oca           OCA account_credit_control: credit lines, then its e-mailer
 Every step runs at BENCH_DATE 09:00 UTC (10:00 in Paris) so that calls and
@@ -162,6 +163,29 @@ def step_dunning():
     env.cr.commit()
 
 
+def agency_invoices(limit, debtor_limit):
+    """Up to ``limit`` open invoices of up to ``debtor_limit`` debtors, those
+    with the most open invoices first: 10,000 invoices over 2,000 debtors,
+    as the reference hand-over, when the dataset has them (50,000
+    invoices); all the open invoices of a smaller dataset."""
+    Move = env["account.move"]
+    domain = [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "in", ("not_paid", "partial")),
+    ]
+    groups = Move._read_group(
+        domain, ["commercial_partner_id"], ["__count", "invoice_date_due:min"]
+    )
+    groups.sort(key=lambda group: (-group[1], group[2] or date.max, group[0].id))
+    debtors = [debtor.id for debtor, _count, _due in groups[:debtor_limit]]
+    return Move.search(
+        [*domain, ("commercial_partner_id", "in", debtors)],
+        order="invoice_date_due, id",
+        limit=limit,
+    )
+
+
 def step_agency():
     if "recouvrement.case" not in env:
         emit(step="agency", skipped="the add-on has no agency hand-over")
@@ -172,15 +196,9 @@ def step_agency():
 
     # The file states interest to the transfer date: rates must be known.
     ensure_current_rates(env, on_date)
-    limit = int(os.environ.get("BENCH_AGENCY_INVOICES", "10000"))
-    invoices = env["account.move"].search(
-        [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-        ],
-        order="invoice_date_due, id",
-        limit=limit,
+    invoices = agency_invoices(
+        int(os.environ.get("BENCH_AGENCY_INVOICES", "10000")),
+        int(os.environ.get("BENCH_AGENCY_DEBTORS", "2000")),
     )
     agency = env["res.partner"].create(
         {
