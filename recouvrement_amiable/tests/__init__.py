@@ -4,6 +4,7 @@ from . import test_dunning_pressure
 from . import test_dunning_security
 from . import test_worklist_tour
 from . import test_agency
+from . import test_agency_tour
 from . import test_dispute
 from . import test_mail_template
 from . import test_payment_plan
