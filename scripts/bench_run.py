@@ -31,6 +31,12 @@ if not os.environ.get("BENCH_PDF"):
     from odoo.tools import config
 
     config["test_enable"] = True
+# Customer invoices with an amount still due.
+OPEN_INVOICES = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", ("not_paid", "partial")),
+]
 # ir.config_parameter: "building" while the generator runs, then "complete".
 DATASET_STATE = "recouvrement_amiable.bench_dataset"
 on_date = date.fromisoformat(os.environ.get("BENCH_DATE", "2026-11-23"))
@@ -75,12 +81,7 @@ def measure(function):
 
 def overdue_invoices():
     return env["account.move"].search_count(
-        [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", on_date),
-        ]
+        [*OPEN_INVOICES, ("invoice_date_due", "<", on_date)]
     )
 
 
@@ -169,18 +170,13 @@ def agency_invoices(limit, debtor_limit):
     as the reference hand-over, when the dataset has them (50,000
     invoices); all the open invoices of a smaller dataset."""
     Move = env["account.move"]
-    domain = [
-        ("move_type", "=", "out_invoice"),
-        ("state", "=", "posted"),
-        ("payment_state", "in", ("not_paid", "partial")),
-    ]
     groups = Move._read_group(
-        domain, ["commercial_partner_id"], ["__count", "invoice_date_due:min"]
+        OPEN_INVOICES, ["commercial_partner_id"], ["__count", "invoice_date_due:min"]
     )
     groups.sort(key=lambda group: (-group[1], group[2] or date.max, group[0].id))
     debtors = [debtor.id for debtor, _count, _due in groups[:debtor_limit]]
     return Move.search(
-        [*domain, ("commercial_partner_id", "in", debtors)],
+        [*OPEN_INVOICES, ("commercial_partner_id", "in", debtors)],
         order="invoice_date_due, id",
         limit=limit,
     )
@@ -240,11 +236,7 @@ def step_screens():
         ),
         "invoices in recovery": (
             "account.move",
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ],
+            OPEN_INVOICES,
             [
                 "name",
                 "partner_id",
