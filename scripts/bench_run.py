@@ -10,6 +10,9 @@ BENCH_STEP:
   agency        hand-over of up to BENCH_AGENCY_INVOICES (10,000) open invoices
                 of up to BENCH_AGENCY_DEBTORS (2,000) debtors to an agency
   screens       the server calls of the worklist and reporting screens
+  baseline      after a run: Odoo's own create of as many queued e-mails and
+                attachments as the run made, with the same values (rolled
+                back), what any add-on pays for these outputs on this machine
   oca           OCA account_credit_control: credit lines, then its e-mailer
 Every step runs at BENCH_DATE 09:00 UTC (10:00 in Paris) so that calls and
 SMS are allowed and the figures do not depend on the hour of the run.
@@ -22,6 +25,8 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 from freezegun.api import real_perf_counter
+
+from odoo.fields import Command
 
 step = os.environ["BENCH_STEP"]
 if not os.environ.get("BENCH_PDF"):
@@ -162,6 +167,74 @@ def step_dunning():
         **figures,
     )
     env.cr.commit()
+
+
+def step_baseline():
+    """Odoo's own ``create`` of what the last run left in the mail queue:
+    its statements again as attachments of their reminders, then its
+    e-mails again (same subject, body, sender, recipients and chatter
+    record), each attached its new statement; rolled back. No add-on
+    queues these e-mails and attachments for less on this machine: the
+    yardstick of the run's seconds (README)."""
+    run = env["recouvrement.run"].search([], order="id desc", limit=1)
+    actions = run.action_ids.filtered(
+        lambda a: a.state == "done" and a.channel == "email" and a.mail_message_id
+    )
+    mail_of = {
+        mail.mail_message_id.id: mail
+        for mail in env["mail.mail"].search(
+            [("mail_message_id", "in", actions.mail_message_id.ids)]
+        )
+    }
+    queued = [
+        (action, mail_of[action.mail_message_id.id])
+        for action in actions
+        if action.mail_message_id.id in mail_of and action.attachment_id
+    ]
+    statements = [
+        {
+            "name": action.attachment_id.name,
+            "raw": action.attachment_id.raw,
+            "mimetype": action.attachment_id.mimetype,
+            "res_model": action._name,
+            "res_id": action.id,
+            "type": "binary",
+        }
+        for action, _mail in queued
+    ]
+    mail_values = [
+        {
+            "subject": mail.subject,
+            "body_html": mail.body_html,
+            "email_from": mail.email_from,
+            "reply_to": mail.reply_to,
+            "recipient_ids": [Command.set(mail.recipient_ids.ids)],
+            "model": mail.model,
+            "res_id": mail.res_id,
+            "record_name": mail.record_name,
+            "message_type": mail.message_type,
+            "subtype_id": mail.subtype_id.id,
+            "author_id": mail.author_id.id,
+            "auto_delete": False,
+        }
+        for _action, mail in queued
+    ]
+
+    def create():
+        attachments = env["ir.attachment"].create(statements)
+        for values, attachment in zip(mail_values, attachments, strict=True):
+            values["attachment_ids"] = [Command.link(attachment.id)]
+        return env["mail.mail"].create(mail_values)
+
+    with freeze_time(now):
+        _created, figures = measure(create)
+    env.cr.rollback()
+    emit(
+        step="baseline",
+        mails=len(mail_values),
+        attachments=len(statements),
+        **figures,
+    )
 
 
 def agency_invoices(limit, debtor_limit):
@@ -346,5 +419,6 @@ def step_oca():
     "dunning": step_dunning,
     "agency": step_agency,
     "screens": step_screens,
+    "baseline": step_baseline,
     "oca": step_oca,
 }[step]()
