@@ -173,9 +173,9 @@ def step_baseline():
     """Odoo's own ``create`` of what the last run left in the mail queue:
     its statements again as attachments of their reminders, then its
     e-mails again (same subject, body, sender, recipients and chatter
-    record), each attached its new statement; rolled back. No add-on
-    queues these e-mails and attachments for less on this machine: the
-    yardstick of the run's seconds (README)."""
+    record), each attached its new statement if it had one; rolled back.
+    No add-on queues these e-mails and attachments for less on this
+    machine: the yardstick of the run's seconds (README)."""
     run = env["recouvrement.run"].search([], order="id desc", limit=1)
     actions = run.action_ids.filtered(
         lambda a: a.state == "done" and a.channel == "email" and a.mail_message_id
@@ -189,8 +189,10 @@ def step_baseline():
     queued = [
         (action, mail_of[action.mail_message_id.id])
         for action in actions
-        if action.mail_message_id.id in mail_of and action.attachment_id
+        if action.mail_message_id.id in mail_of
     ]
+    # The e-mails that had a statement (or a letter) attached.
+    attached = [action for action, _mail in queued if action.attachment_id]
     statements = [
         {
             "name": action.attachment_id.name,
@@ -200,7 +202,7 @@ def step_baseline():
             "res_id": action.id,
             "type": "binary",
         }
-        for action, _mail in queued
+        for action in attached
     ]
     mail_values = [
         {
@@ -222,8 +224,10 @@ def step_baseline():
 
     def create():
         attachments = env["ir.attachment"].create(statements)
-        for values, attachment in zip(mail_values, attachments, strict=True):
-            values["attachment_ids"] = [Command.link(attachment.id)]
+        attachment_of = dict(zip(attached, attachments, strict=True))
+        for (action, _mail), values in zip(queued, mail_values, strict=True):
+            if action in attachment_of:
+                values["attachment_ids"] = [Command.link(attachment_of[action].id)]
         return env["mail.mail"].create(mail_values)
 
     with freeze_time(now):
