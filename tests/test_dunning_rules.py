@@ -1,7 +1,15 @@
 from datetime import date, timedelta
 
 import pytest
-from rules.dunning import Level, OpenInvoice, days_late, next_level, plan_reminder
+from rules.dunning import (
+    CurrencyTotal,
+    Level,
+    OpenInvoice,
+    days_late,
+    next_level,
+    plan_reminder,
+    totals_by_currency,
+)
 
 TODAY = date(2026, 11, 22)
 
@@ -134,3 +142,42 @@ def test_internal_top_level_does_not_carry_other_invoices():
     reminder = plan_reminder(LADDER, invoices, TODAY, internal_level_ids={AGENCY.id})
     assert reminder.level == AGENCY
     assert reminder.invoice_levels == {1: AGENCY.id, 2: None}
+
+
+# --- totals per currency -----------------------------------------------------
+
+EUR, USD, CHF = 1, 2, 3
+
+
+def test_totals_one_currency_add_up():
+    totals = totals_by_currency(
+        [(EUR, 300.0, 4.5, 40.0), (EUR, 200.0, 0.0, 40.0)], first_currency_id=EUR
+    )
+    assert totals == [CurrencyTotal(EUR, 500.0, 4.5, 80.0)]
+    assert totals[0].claimed == 584.5
+
+
+def test_totals_never_add_two_currencies():
+    """A debtor owes $500 and 500 EUR, not 954.55 EUR at today's rate."""
+    totals = totals_by_currency(
+        [
+            (USD, 500.0, 0.0, 0.0),
+            (CHF, 80.0, 1.0, None),
+            (EUR, 300.0, None, 40.0),
+            (USD, 25.5, 2.0, 0.0),
+            (EUR, 200.0, 0.0, 0.0),
+        ],
+        first_currency_id=EUR,
+    )
+    assert totals == [
+        CurrencyTotal(EUR, 500.0, 0.0, 40.0),
+        CurrencyTotal(USD, 525.5, 2.0, 0.0),
+        CurrencyTotal(CHF, 80.0, 1.0, 0.0),
+    ]
+
+
+def test_totals_in_a_foreign_currency_only():
+    assert totals_by_currency([(USD, 500.0, 0.0, 0.0)], first_currency_id=EUR) == [
+        CurrencyTotal(USD, 500.0)
+    ]
+    assert totals_by_currency([], first_currency_id=EUR) == []

@@ -140,3 +140,33 @@ def _position(levels, level_id):
         if level.id == level_id:
             return index
     return -1
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    """What a reminder claims in one currency."""
+
+    currency_id: int
+    due: float = 0.0
+    interest: float = 0.0
+    indemnity: float = 0.0
+
+    @property
+    def claimed(self):
+        return self.due + self.interest + self.indemnity
+
+
+def totals_by_currency(amounts, first_currency_id=None):
+    """One ``CurrencyTotal`` per currency of ``amounts`` (iterable of
+    (currency id, due, interest, indemnity), each in its invoice's
+    currency): a debtor owes each invoice in its own currency, so amounts in
+    different currencies are never added. ``first_currency_id`` (the
+    company's) comes first, the others in the order they appear."""
+    sums = {}
+    for currency_id, due, interest, indemnity in amounts:
+        total = sums.setdefault(currency_id, [0.0, 0.0, 0.0])
+        total[0] += due or 0.0
+        total[1] += interest or 0.0
+        total[2] += indemnity or 0.0
+    order = sorted(sums, key=lambda currency_id: currency_id != first_currency_id)
+    return [CurrencyTotal(currency_id, *sums[currency_id]) for currency_id in order]
