@@ -2,12 +2,14 @@ import logging
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.i18n import format_list
 
+from ..rules.dunning import CurrencyTotal, totals_by_currency
 from ..tools.chatter import insert_notes
 from ..tools.formatting import Formatter
 from ..tools.qweb import batch_renderer
@@ -89,6 +91,13 @@ class RecouvrementAction(models.Model):
     )
     invoice_count = fields.Integer(compute="_compute_amount_due", store=True)
     amount_due = fields.Monetary(compute="_compute_amount_due", store=True)
+    # What the debtor is asked to pay: each invoice in its own currency.
+    amount_due_text = fields.Char(
+        string="Amount to pay",
+        compute="_compute_amount_due_text",
+        help="What the debtor owes, in the currencies of the invoices (one "
+        "amount per currency), in the debtor's language.",
+    )
     failure_reason = fields.Text(readonly=True)
     mail_subject = fields.Char(string="Subject")
     mail_body = fields.Html(string="E-mail", sanitize_style=True)
@@ -143,6 +152,7 @@ class RecouvrementAction(models.Model):
             "object.company_id.email_formatted",
             "object.partner_id.id",
             "object.partner_id.lang",
+            "object.amount_due_text",
         )
 
     @api.depends("create_date")
@@ -178,6 +188,55 @@ class RecouvrementAction(models.Model):
         for action in self:
             action.amount_due = sum(action.line_ids.mapped("amount_residual"))
             action.invoice_count = len(action.line_ids)
+
+    @api.depends(
+        "partner_id.lang",
+        "line_ids.move_currency_id",
+        "line_ids.amount_residual_currency",
+    )
+    def _compute_amount_due_text(self):
+        for action in self:
+            formatter = action._formatter()
+            action.amount_due_text = format_list(
+                self.env,
+                [
+                    formatter.amount(total["due"], total["currency"])
+                    for total in action._claim_totals()
+                ]
+                or [formatter.amount(0.0, action.currency_id)],
+                lang_code=formatter.lang_code,
+            )
+
+    def _claim_totals(self):
+        """What the reminder claims per currency of its invoices, the
+        company's first: [{currency, due, interest, indemnity, claimed}]."""
+        self.ensure_one()
+        # In a form's onchange the record is new: its lines are its origin's
+        # (read-only there).
+        action = self._origin
+        lines = action._invoice_table_lines() if action else []
+        Currency = self.env["res.currency"]
+        return [
+            {
+                "currency": Currency.browse(total.currency_id),
+                "due": total.due,
+                "interest": total.interest,
+                "indemnity": total.indemnity,
+                "claimed": total.claimed,
+            }
+            for total in self._currency_totals(lines)
+        ]
+
+    def _currency_totals(self, lines):
+        """``rules.dunning.totals_by_currency`` of the invoice table's
+        ``lines``: amounts in different currencies are never added."""
+        return totals_by_currency(
+            (
+                (line.currency_id, line.due, line.interest, line.indemnity)
+                for line in lines
+            ),
+            self.currency_id.id,
+        )
 
     @api.depends("contact_date", "planned_date", "level_id.payment_delay_days")
     def _compute_payment_deadline(self):
@@ -255,13 +314,22 @@ class RecouvrementAction(models.Model):
             }
             for line in lines
         ]
-        currency = self.currency_id
+        # One total per currency (one line each in the table's total row).
+        totals = self._currency_totals(lines) or [CurrencyTotal(self.currency_id.id)]
+        Currency = self.env["res.currency"]
+
+        def joined(attribute):
+            return Markup("<br/>").join(
+                amount(getattr(total, attribute), Currency.browse(total.currency_id))
+                for total in totals
+            )
+
         values = {
             "rows": rows,
             "penalties": penalties,
-            "total_due": amount(self.amount_due, currency),
-            "total_interest": amount(sum(line.interest for line in lines), currency),
-            "total_indemnity": amount(sum(line.indemnity for line in lines), currency),
+            "total_due": joined("due"),
+            "total_interest": joined("interest"),
+            "total_indemnity": joined("indemnity"),
         }
         if memo is not None:
             memo[key] = values

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_amount
 
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -448,6 +449,78 @@ class TestDunningRun(RecouvrementCommon):
         statement = action.attachment_id.raw.decode()
         self.assertIn('<base href="http://127.0.0.1:8069"', statement)
         self.assertIn(f'src="{logo}"', statement)
+
+    def test_amounts_claimed_in_each_invoice_currency(self):
+        """A debtor owes each invoice in its own currency: the e-mail, the
+        statement, the SMS and the formal notice ask for 300.00 in the
+        company's currency and 500.00 CHF, never for their sum converted at
+        today's rate (550.00 here, the reminder's internal amount due)."""
+        chf = self.setup_other_currency("CHF", rounding=0.01)
+        company_currency = self.company.currency_id
+        self.assertNotEqual(company_currency, chf)
+        self.invoice(self.debtor, 300.0, days_late=20)
+        self.invoice(self.debtor, 500.0, days_late=10, currency=chf)
+        action = self.run_dunning()
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.amount_due, 550.0)
+        here = format_amount(self.env, 300.0, company_currency)
+        francs = format_amount(self.env, 500.0, chf)
+        converted = format_amount(self.env, 550.0, company_currency)
+        self.assertEqual(action.amount_due_text, f"{here} and {francs}")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.mail_message_id.id)])
+        )
+        self.assertIn(f"<strong>{here} and {francs}</strong>", mail.body_html)
+        self.assertIn(f"{here}<br/>{francs}", mail.body_html)
+        self.assertNotIn(converted, mail.body_html)
+        statement = action.attachment_id.raw.decode()
+        self.assertIn(f"{here}<br/>{francs}", statement)
+        self.assertNotIn(converted, statement)
+        sms = self.env.ref("recouvrement_amiable.sms_template_reminder")
+        self.assertIn(
+            f"2 invoice(s) totalling {here} and {francs} remain unpaid",
+            sms._render_field("body", action.ids)[action.id],
+        )
+        # The formal notice: principal and total claimed per currency.
+        self.assertEqual(
+            action._claim_totals(),
+            [
+                {
+                    "currency": company_currency,
+                    "due": 300.0,
+                    "interest": 0.0,
+                    "indemnity": 0.0,
+                    "claimed": 300.0,
+                },
+                {
+                    "currency": chf,
+                    "due": 500.0,
+                    "interest": 0.0,
+                    "indemnity": 0.0,
+                    "claimed": 500.0,
+                },
+            ],
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("recouvrement_amiable.report_formal_notice", action.ids)[
+                0
+            ]
+            .decode()
+        )
+        self.assertIn(f"<strong>{company_currency.name}</strong>", html)
+        self.assertIn("<strong>CHF</strong>", html)
+        self.assertNotIn(converted, html)
+        # A debtor owing in the company's currency only: one amount.
+        invoice = self.invoice(self.consumer, 120.0, days_late=20)
+        single = self.reminder(
+            self.consumer, invoice, self.consumer_levels[min(self.consumer_levels)]
+        )
+        self.assertEqual(
+            single.amount_due_text, format_amount(self.env, 120.0, company_currency)
+        )
 
     def test_lines_inserted_in_batch_equal_created_ones(self):
         """The lines a run inserts in one statement are the rows ``create``
