@@ -197,14 +197,15 @@ class RecouvrementAction(models.Model):
     def _compute_amount_due_text(self):
         for action in self:
             formatter = action._formatter()
-            action.amount_due_text = format_list(
-                self.env,
-                [
-                    formatter.amount(total["due"], total["currency"])
-                    for total in action._claim_totals()
-                ]
-                or [formatter.amount(0.0, action.currency_id)],
-                lang_code=formatter.lang_code,
+            amounts = [
+                formatter.amount(total["due"], total["currency"])
+                for total in action._claim_totals()
+            ] or [formatter.amount(0.0, action.currency_id)]
+            # One currency, the common case: no list to format.
+            action.amount_due_text = (
+                amounts[0]
+                if len(amounts) == 1
+                else format_list(self.env, amounts, lang_code=formatter.lang_code)
             )
 
     def _claim_totals(self):
