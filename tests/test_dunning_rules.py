@@ -181,3 +181,20 @@ def test_totals_in_a_foreign_currency_only():
         CurrencyTotal(USD, 500.0)
     ]
     assert totals_by_currency([], first_currency_id=EUR) == []
+
+
+def test_open_credits_offset_what_is_due_in_their_currency():
+    """A 100 EUR credit note offsets 300 EUR due: 200 EUR to pay; a credit
+    in a currency nothing is due in offsets nothing."""
+    totals = totals_by_currency(
+        [(EUR, 300.0, 5.0, 40.0), (USD, 50.0, 0.0, 0.0)],
+        first_currency_id=EUR,
+        credits={EUR: -100.0, USD: -80.0, CHF: -10.0},
+    )
+    assert totals == [
+        CurrencyTotal(EUR, 300.0, 5.0, 40.0, -100.0),
+        CurrencyTotal(USD, 50.0, 0.0, 0.0, -80.0),
+    ]
+    assert (totals[0].to_pay, totals[0].claimed) == (200.0, 245.0)
+    # More credit than due: nothing to pay, never a negative amount.
+    assert (totals[1].to_pay, totals[1].claimed) == (0.0, 0.0)

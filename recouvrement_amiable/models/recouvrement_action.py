@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -198,7 +199,7 @@ class RecouvrementAction(models.Model):
         for action in self:
             formatter = action._formatter()
             amounts = [
-                formatter.amount(total["due"], total["currency"])
+                formatter.amount(total["to_pay"], total["currency"])
                 for total in action._claim_totals()
             ] or [formatter.amount(0.0, action.currency_id)]
             # One currency, the common case: no list to format.
@@ -210,7 +211,8 @@ class RecouvrementAction(models.Model):
 
     def _claim_totals(self):
         """What the reminder claims per currency of its invoices, the
-        company's first: [{currency, due, interest, indemnity, claimed}]."""
+        company's first: [{currency, due, interest, indemnity, credit,
+        to_pay, claimed}] (``rules.dunning.CurrencyTotal``)."""
         self.ensure_one()
         # In a form's onchange the record is new: its lines are its origin's
         # (read-only there).
@@ -223,6 +225,8 @@ class RecouvrementAction(models.Model):
                 "due": total.due,
                 "interest": total.interest,
                 "indemnity": total.indemnity,
+                "credit": total.credit,
+                "to_pay": total.to_pay,
                 "claimed": total.claimed,
             }
             for total in self._currency_totals(lines)
@@ -230,14 +234,57 @@ class RecouvrementAction(models.Model):
 
     def _currency_totals(self, lines):
         """``rules.dunning.totals_by_currency`` of the invoice table's
-        ``lines``: amounts in different currencies are never added."""
+        ``lines`` and the debtor's open credits: amounts in different
+        currencies are never added."""
         return totals_by_currency(
             (
                 (line.currency_id, line.due, line.interest, line.indemnity)
                 for line in lines
             ),
             self.currency_id.id,
+            credits=self._open_credits(),
         )
+
+    def _open_credits(self):
+        """{currency id: open credits (negative)} of the reminder's debtor:
+        credit notes and payments not yet allocated to an invoice, which
+        offset what it claims (set-off). Read for the reminders rendered
+        together (the record's prefetch batch) in one query while a batch
+        is performed, like their invoice tables."""
+        self.ensure_one()
+        action = self._origin
+        if not action:
+            return {}
+        memo = self.env.cr.cache.get(TABLE_MEMO)
+        if memo is not None and ("credits", action.id) in memo:
+            return memo[("credits", action.id)]
+        actions = action
+        if memo is not None:
+            actions = action.browse(action._prefetch_ids).filtered(
+                lambda a: ("credits", a.id) not in memo
+            )
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "in", actions.company_id.ids),
+                ("partner_id", "in", actions.partner_id.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ],
+            groupby=["company_id", "partner_id", "currency_id"],
+            aggregates=["amount_residual_currency:sum"],
+        )
+        by_debtor = defaultdict(dict)
+        for company, partner, currency, amount in groups:
+            by_debtor[company.id, partner.id][currency.id] = amount
+        if memo is None:
+            return by_debtor[action.company_id.id, action.partner_id.id]
+        for other in actions:
+            memo[("credits", other.id)] = by_debtor[
+                other.company_id.id, other.partner_id.id
+            ]
+        return memo[("credits", action.id)]
 
     @api.depends("contact_date", "planned_date", "level_id.payment_delay_days")
     def _compute_payment_deadline(self):
@@ -328,7 +375,10 @@ class RecouvrementAction(models.Model):
         values = {
             "rows": rows,
             "penalties": penalties,
-            "total_due": joined("due"),
+            # The debtor's open credits offset what it owes (row shown only
+            # when it has some).
+            "credits": any(total.credit for total in totals) and joined("credit"),
+            "total_due": joined("to_pay"),
             "total_interest": joined("interest"),
             "total_indemnity": joined("indemnity"),
         }

@@ -144,29 +144,44 @@ def _position(levels, level_id):
 
 @dataclass(frozen=True)
 class CurrencyTotal:
-    """What a reminder claims in one currency."""
+    """What a reminder claims in one currency: the invoices' amounts due,
+    their penalties, and the debtor's open credits in that currency (credit
+    notes and payments not yet allocated, negative), which offset them."""
 
     currency_id: int
     due: float = 0.0
     interest: float = 0.0
     indemnity: float = 0.0
+    credit: float = 0.0
+
+    @property
+    def to_pay(self):
+        """The amounts due less the open credits (never below zero)."""
+        return max(self.due + self.credit, 0.0)
 
     @property
     def claimed(self):
-        return self.due + self.interest + self.indemnity
+        """Amounts due and penalties, less the open credits."""
+        return max(self.due + self.interest + self.indemnity + self.credit, 0.0)
 
 
-def totals_by_currency(amounts, first_currency_id=None):
+def totals_by_currency(amounts, first_currency_id=None, credits=None):
     """One ``CurrencyTotal`` per currency of ``amounts`` (iterable of
     (currency id, due, interest, indemnity), each in its invoice's
     currency): a debtor owes each invoice in its own currency, so amounts in
-    different currencies are never added. ``first_currency_id`` (the
-    company's) comes first, the others in the order they appear."""
+    different currencies are never added. ``credits``: {currency id: open
+    credits (negative)} of the debtor; only those in a currency of
+    ``amounts`` offset them. ``first_currency_id`` (the company's) comes
+    first, the others in the order they appear."""
     sums = {}
     for currency_id, due, interest, indemnity in amounts:
         total = sums.setdefault(currency_id, [0.0, 0.0, 0.0])
         total[0] += due or 0.0
         total[1] += interest or 0.0
         total[2] += indemnity or 0.0
+    credits = credits or {}
     order = sorted(sums, key=lambda currency_id: currency_id != first_currency_id)
-    return [CurrencyTotal(currency_id, *sums[currency_id]) for currency_id in order]
+    return [
+        CurrencyTotal(currency_id, *sums[currency_id], credits.get(currency_id, 0.0))
+        for currency_id in order
+    ]

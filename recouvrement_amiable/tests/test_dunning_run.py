@@ -1,8 +1,10 @@
+import re
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_amount
@@ -492,6 +494,8 @@ class TestDunningRun(RecouvrementCommon):
                     "due": 300.0,
                     "interest": 0.0,
                     "indemnity": 0.0,
+                    "credit": 0.0,
+                    "to_pay": 300.0,
                     "claimed": 300.0,
                 },
                 {
@@ -499,6 +503,8 @@ class TestDunningRun(RecouvrementCommon):
                     "due": 500.0,
                     "interest": 0.0,
                     "indemnity": 0.0,
+                    "credit": 0.0,
+                    "to_pay": 500.0,
                     "claimed": 500.0,
                 },
             ],
@@ -520,6 +526,58 @@ class TestDunningRun(RecouvrementCommon):
         )
         self.assertEqual(
             single.amount_due_text, format_amount(self.env, 120.0, company_currency)
+        )
+
+    def test_open_credits_offset_the_amount_claimed(self):
+        """A credit note of 100.00 not yet allocated offsets the 300.00
+        overdue (set-off): the e-mail, the statement and the formal notice
+        list it and ask for 200.00."""
+        self.invoice(self.debtor, 300.0, days_late=20)
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.debtor.id,
+                "invoice_date": TODAY - timedelta(days=5),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Avoir", "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        action = self.run_dunning()
+        currency = self.company.currency_id
+        to_pay = format_amount(self.env, 200.0, currency)
+        credit = format_amount(self.env, -100.0, currency)
+        self.assertEqual(action.amount_due, 300.0)
+        self.assertEqual(action.amount_due_text, to_pay)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.mail_message_id.id)])
+        )
+        self.assertIn(f"<strong>{to_pay}</strong>", mail.body_html)
+        self.assertRegex(
+            mail.body_html,
+            r"(?s)Credit notes and payments not yet allocated</td>\s*"
+            rf"<td[^>]*>{re.escape(credit)}</td>.*"
+            rf"Total due</td>\s*<td[^>]*>{re.escape(to_pay)}</td>",
+        )
+        self.assertIn(credit, action.attachment_id.raw.decode())
+        self.assertEqual(
+            action._claim_totals(),
+            [
+                {
+                    "currency": currency,
+                    "due": 300.0,
+                    "interest": 0.0,
+                    "indemnity": 0.0,
+                    "credit": -100.0,
+                    "to_pay": 200.0,
+                    "claimed": 200.0,
+                }
+            ],
         )
 
     def test_lines_inserted_in_batch_equal_created_ones(self):
