@@ -248,25 +248,19 @@ class RecouvrementAction(models.Model):
     def _open_credits(self):
         """{currency id: open credits (negative)} of the reminder's debtor:
         credit notes and payments not yet allocated to an invoice, which
-        offset what it claims (set-off). Read for the reminders rendered
-        together (the record's prefetch batch) in one query while a batch
-        is performed, like their invoice tables."""
+        offset what it claims (set-off)."""
         self.ensure_one()
         action = self._origin
         if not action:
             return {}
-        memo = self.env.cr.cache.get(TABLE_MEMO)
-        if memo is not None and ("credits", action.id) in memo:
-            return memo[("credits", action.id)]
-        actions = action
-        if memo is not None:
-            actions = action.browse(action._prefetch_ids).filtered(
-                lambda a: ("credits", a.id) not in memo
-            )
+        return action._batch_read("credits", lambda a: a._read_open_credits())
+
+    def _read_open_credits(self):
+        """{action id: its debtor's open credits} for ``self``, in one query."""
         groups = self.env["account.move.line"]._read_group(
             [
-                ("company_id", "in", actions.company_id.ids),
-                ("partner_id", "in", actions.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("partner_id", "in", self.partner_id.ids),
                 ("account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
@@ -278,13 +272,27 @@ class RecouvrementAction(models.Model):
         by_debtor = defaultdict(dict)
         for company, partner, currency, amount in groups:
             by_debtor[company.id, partner.id][currency.id] = amount
+        return {
+            action.id: by_debtor.get((action.company_id.id, action.partner_id.id), {})
+            for action in self
+        }
+
+    def _batch_read(self, kind, read):
+        """``read(actions)`` -> {action id: value}, for this reminder. While a
+        batch is performed (see ``_perform``), it reads every reminder of the
+        record's prefetch batch not read yet at once, kept in the batch's
+        memo: the reminders rendered together cost one query, not one each."""
+        self.ensure_one()
+        memo = self.env.cr.cache.get(TABLE_MEMO)
         if memo is None:
-            return by_debtor[action.company_id.id, action.partner_id.id]
-        for other in actions:
-            memo[("credits", other.id)] = by_debtor[
-                other.company_id.id, other.partner_id.id
-            ]
-        return memo[("credits", action.id)]
+            return read(self)[self.id]
+        if (kind, self.id) not in memo:
+            actions = (self | self.browse(self._prefetch_ids)).filtered(
+                lambda a: (kind, a.id) not in memo
+            )
+            for action_id, value in read(actions).items():
+                memo[kind, action_id] = value
+        return memo[kind, self.id]
 
     @api.depends("contact_date", "planned_date", "level_id.payment_delay_days")
     def _compute_payment_deadline(self):
@@ -389,16 +397,15 @@ class RecouvrementAction(models.Model):
     def _invoice_table_lines(self):
         """The invoices of the reminder's table, in the table's order, as
         plain rows (``InvoiceTableLine``). The reminders rendered together
-        (the record's prefetch batch) are read in one query while a batch is
-        performed: reading each invoice's fields through the ORM cost more
-        than rendering the tables."""
+        are read in one query while a batch is performed (``_batch_read``):
+        reading each invoice's fields through the ORM cost more than
+        rendering the tables."""
         self.ensure_one()
-        memo = self.env.cr.cache.get(TABLE_MEMO)
-        if memo is not None and ("lines", self.id) in memo:
-            return memo[("lines", self.id)]
-        actions = self.browse(self._prefetch_ids) if memo is not None else self
-        if memo is not None:
-            actions = actions.filtered(lambda a: ("lines", a.id) not in memo)
+        return self._batch_read("lines", lambda a: a._read_invoice_table_lines())
+
+    def _read_invoice_table_lines(self):
+        """{action id: its ``InvoiceTableLine`` rows} for ``self``, in one
+        query."""
         Line = self.env["recouvrement.action.line"]
         Line.flush_model()
         self.env["account.move"].flush_model(["name", "invoice_date", "amount_total"])
@@ -418,20 +425,16 @@ class RecouvrementAction(models.Model):
                  WHERE line.action_id = ANY(%s)
               ORDER BY line.action_id, line.date_due, line.id
                 """,
-                list(actions.ids),
+                list(self.ids),
             )
         )
         # What the ORM would check reading the lines and their invoices.
         Line.browse(row[1] for row in rows).check_access("read")
         self.env["account.move"].browse({row[2] for row in rows}).check_access("read")
-        by_action = {action_id: [] for action_id in actions.ids}
+        by_action = {action_id: [] for action_id in self.ids}
         for action_id, *values in rows:
             by_action[action_id].append(InvoiceTableLine(*values))
-        if memo is None:
-            return by_action[self.id]
-        for action_id, lines in by_action.items():
-            memo[("lines", action_id)] = lines
-        return memo[("lines", self.id)]
+        return by_action
 
     def _formatter(self):
         """A formatter in the debtor's language, shared by a batch."""
