@@ -17,6 +17,7 @@ from ..tools.qweb import batch_renderer
 from .recouvrement_level import CHANNELS, PRINTED_CHANNELS
 from .selections import (
     ACTION_STATES,
+    OPEN_CREDIT_DOMAIN,
     OUTCOMES,
     PROMISE_STATES,
     TABLE_MEMO,
@@ -92,12 +93,14 @@ class RecouvrementAction(models.Model):
     )
     invoice_count = fields.Integer(compute="_compute_amount_due", store=True)
     amount_due = fields.Monetary(compute="_compute_amount_due", store=True)
-    # What the debtor is asked to pay: each invoice in its own currency.
+    # What the debtor is asked to pay: each invoice in its own currency, less
+    # its open credits.
     amount_due_text = fields.Char(
         string="Amount to pay",
         compute="_compute_amount_due_text",
-        help="What the debtor owes, in the currencies of the invoices (one "
-        "amount per currency), in the debtor's language.",
+        help="What the debtor is asked to pay: the amounts due less its credit "
+        "notes and payments not yet allocated, one amount per currency of the "
+        "invoices, in the debtor's language.",
     )
     failure_reason = fields.Text(readonly=True)
     mail_subject = fields.Char(string="Subject")
@@ -261,10 +264,7 @@ class RecouvrementAction(models.Model):
             [
                 ("company_id", "in", self.company_id.ids),
                 ("partner_id", "in", self.partner_id.ids),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
+                *OPEN_CREDIT_DOMAIN,
             ],
             groupby=["company_id", "partner_id", "currency_id"],
             aggregates=["amount_residual_currency:sum"],

@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.tools import split_every
 
 from ..rules.dunning import OpenInvoice, plan_reminder
-from .selections import PENDING_STATES, PERFORMED_STATES
+from .selections import (
+    OPEN_CREDIT_DOMAIN,
+    OPEN_RECEIVABLE_DOMAIN,
+    PENDING_STATES,
+    PERFORMED_STATES,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -175,15 +180,13 @@ class RecouvrementRun(models.Model):
         credit notes, negative) per debtor."""
         lead = self._courtesy_lead(companies)
         lines = self.env["account.move.line"]
-        receivable = [
+        in_companies = [
             ("company_id", "in", companies.ids),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
             ("partner_id", "!=", False),
         ]
         groups = lines._read_group(
-            receivable
+            in_companies
+            + OPEN_RECEIVABLE_DOMAIN
             + [
                 ("move_id.move_type", "=", "out_invoice"),
                 ("amount_residual", ">", 0),
@@ -202,11 +205,9 @@ class RecouvrementRun(models.Model):
                 (move, due, residual, residual_currency)
             )
         credits = lines._read_group(
-            receivable
-            + [
-                ("amount_residual", "<", 0),
-                ("partner_id", "in", [k[1] for k in debtors]),
-            ],
+            in_companies
+            + OPEN_CREDIT_DOMAIN
+            + [("partner_id", "in", [k[1] for k in debtors])],
             groupby=["company_id", "partner_id"],
             aggregates=["amount_residual:sum"],
         )

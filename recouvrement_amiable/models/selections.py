@@ -42,3 +42,13 @@ PROMISE_STATES = [("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")
 # Key of the cursor cache holding the invoice tables of the actions being
 # performed (recouvrement.action.channels._perform).
 TABLE_MEMO = "recouvrement_invoice_tables"
+
+# A debtor's open receivable journal items; with a negative residual, its
+# open credits (credit notes and payments not yet allocated), which the run
+# and the reminders' documents deduct from what is overdue.
+OPEN_RECEIVABLE_DOMAIN = [
+    ("account_type", "=", "asset_receivable"),
+    ("parent_state", "=", "posted"),
+    ("reconciled", "=", False),
+]
+OPEN_CREDIT_DOMAIN = [*OPEN_RECEIVABLE_DOMAIN, ("amount_residual", "<", 0)]
