@@ -13,6 +13,11 @@ from . import mail_template
 from . import recouvrement_case
 from . import recouvrement_case_export
 from . import recouvrement_dispute
+from . import recouvrement_plan_invoices
+from . import recouvrement_plan_schedule
+from . import recouvrement_plan_accounting
+from . import recouvrement_plan_signature
+from . import recouvrement_plan_tracking
 from . import recouvrement_plan
 from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor

@@ -1,5 +1,6 @@
 """Selections shared by the reminder models, views and wizards."""
 
+from ..rules import installments as plan_rules
 from ..rules.contact_pressure import (
     WAIT_HOURS,
     WAIT_MIN_GAP,
@@ -52,3 +53,47 @@ OPEN_RECEIVABLE_DOMAIN = [
     ("reconciled", "=", False),
 ]
 OPEN_CREDIT_DOMAIN = [*OPEN_RECEIVABLE_DOMAIN, ("amount_residual", "<", 0)]
+
+# Payment plans (recouvrement.plan and the mixins beside it).
+PLAN_STATES = [
+    ("draft", "Draft"),
+    ("waiting_signature", "Waiting signature"),
+    ("active", "Active"),
+    ("done", "Done"),
+    ("broken", "Broken"),
+    ("cancelled", "Cancelled"),
+]
+# States in which the plan holds its invoices out of the dunning.
+HOLDING_STATES = ("waiting_signature", "active")
+# An invoice belongs to one plan at a time in these states.
+LOCKING_STATES = ("waiting_signature", "active")
+SCHEDULE_MODES = [
+    ("count", "Number of installments"),
+    ("amount", "Amount per installment"),
+    ("payment_term", "Payment term"),
+]
+FREQUENCIES = [
+    (plan_rules.WEEKLY, "Weekly"),
+    (plan_rules.MONTHLY, "Monthly"),
+    (plan_rules.QUARTERLY, "Quarterly"),
+]
+SIGNATURE_METHODS = [
+    ("paper", "Signed paper copy"),
+    ("portal", "Online signature"),
+    ("email", "Written agreement by e-mail"),
+]
+# Changing one of these in draft rebuilds the schedule.
+SCHEDULE_FIELDS = (
+    "move_ids",
+    "schedule_mode",
+    "installment_count",
+    "installment_amount",
+    "frequency",
+    "first_date",
+    "payment_term_id",
+    "down_payment",
+    "down_payment_date",
+)
+# Feature models whose blocking reasons forbid a plan (disputed invoice,
+# invoice handed to an agency).
+EXCLUDING_FEATURES = ("recouvrement.dispute", "recouvrement.case")
