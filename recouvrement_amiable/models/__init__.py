@@ -1,6 +1,7 @@
 from . import recouvrement_policy
 from . import recouvrement_level
 from . import recouvrement_action_channels
+from . import recouvrement_action_portal
 from . import recouvrement_action
 from . import recouvrement_action_line
 from . import recouvrement_run
@@ -23,3 +24,6 @@ from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
+from . import recouvrement_portal_access
+from . import recouvrement_debtor_answer
+from . import account_partial_reconcile

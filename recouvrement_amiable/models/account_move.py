@@ -19,6 +19,7 @@ RECOUVREMENT_FEATURE_MODELS = (
     "recouvrement.plan",
     "recouvrement.case",
     "recouvrement.legal.rate",
+    "recouvrement.debtor.answer",
 )
 
 

@@ -45,7 +45,7 @@ class RecouvrementAction(models.Model):
     _name = "recouvrement.action"
     _description = "Reminder"
     _order = "planned_date desc, id desc"
-    _inherit = ["recouvrement.action.channels"]
+    _inherit = ["recouvrement.action.channels", "recouvrement.action.portal"]
     # Checked in one pass by _check_record_companies: Odoo's automatic check
     # evaluates a domain per field and reminder, and a run creates thousands.
     _check_company_auto = False
@@ -157,6 +157,8 @@ class RecouvrementAction(models.Model):
             "object.partner_id.id",
             "object.partner_id.lang",
             "object.amount_due_text",
+            "object.portal_link",
+            "object.portal_link_html",
         )
 
     @api.depends("create_date")

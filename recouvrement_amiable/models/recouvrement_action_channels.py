@@ -172,6 +172,8 @@ class RecouvrementActionChannels(models.AbstractModel):
 
     def _perform_batches(self):
         todo = self
+        # --- debtor page --- every reminder carries the account page link.
+        todo._ensure_portal_access()
         now = fields.Datetime.now()
         chains = {
             action.id: list(fallback_channels(action.level_id.channel))

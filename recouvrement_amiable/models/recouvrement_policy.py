@@ -358,6 +358,62 @@ class RecouvrementPolicy(models.Model):
                     )
                 )
 
+    # --- debtor page ---
+
+    portal_link_days = fields.Integer(
+        string="Link valid (days)",
+        default=60,
+        help="Days the link of a reminder to the debtor's account page stays "
+        "valid; each new reminder extends it.",
+    )
+    reply_pause_days = fields.Integer(
+        string="Pause after a reply (days)",
+        default=5,
+        help="When the debtor replies to a reminder, their reminders wait this "
+        "many days, or until the collector has handled the reply.",
+    )
+    portal_paid_pause_days = fields.Integer(
+        string="Pause after “already paid” (days)",
+        default=10,
+        help="When the debtor says on the account page that they have paid, "
+        "reminders of those invoices wait this many days for the payment.",
+    )
+    portal_promise_max_days = fields.Integer(
+        string="Promise at most (days ahead)",
+        default=30,
+        help="Latest date, in days from today, a debtor may promise to pay on "
+        "the account page.",
+    )
+    portal_plan_self_service = fields.Boolean(
+        string="Plans in self-service",
+        help="A payment plan asked for on the account page is proposed for "
+        "online signature at once; otherwise a collector reviews the draft.",
+    )
+
+    @api.constrains(
+        "portal_link_days",
+        "reply_pause_days",
+        "portal_paid_pause_days",
+        "portal_promise_max_days",
+    )
+    def _check_debtor_page_days(self):
+        for policy in self:
+            if policy.portal_link_days < 1 or policy.portal_promise_max_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: the link's validity and the latest "
+                        "promise date must be at least one day.",
+                        policy=policy.name,
+                    )
+                )
+            if min(policy.reply_pause_days, policy.portal_paid_pause_days) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: pauses cannot be negative.",
+                        policy=policy.name,
+                    )
+                )
+
     def write(self, vals):
         result = super().write(vals)
         if self._PRESCRIPTION_FIELDS.intersection(vals):

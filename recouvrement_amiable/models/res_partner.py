@@ -402,3 +402,44 @@ class ResPartner(models.Model):
                 partner.recouvrement_contractual_rate,
                 what=self.env._("%(partner)s: ", partner=partner.display_name),
             )
+
+    # --- debtor page ---
+
+    recouvrement_answer_ids = fields.One2many(
+        "recouvrement.debtor.answer", "partner_id", string="Debtor answers"
+    )
+    recouvrement_portal_access_ids = fields.One2many(
+        "recouvrement.portal.access", "partner_id", string="Account page links"
+    )
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """A reply e-mail to a reminder (threaded by the mail gateway on the
+        debtor) becomes a debtor answer: the collector gets an activity and
+        dunning pauses until they act."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and message.parent_id:
+            # sudo: the gateway posts as the public/odoobot user; the reminder
+            # is looked up only by the message it answers.
+            action = (
+                self.env["recouvrement.action"]
+                .sudo()
+                .search([("mail_message_id", "=", message.parent_id.id)], limit=1)
+            )
+            if action:
+                policy = action.policy_id
+                self.env["recouvrement.debtor.answer"].sudo().with_company(
+                    action.company_id
+                )._record_answers(
+                    [
+                        {
+                            "partner_id": action.partner_id.commercial_partner_id.id,
+                            "company_id": action.company_id.id,
+                            "kind": "reply",
+                            "action_id": action.id,
+                            "message_id": message.id,
+                            "note": message.preview or False,
+                        }
+                    ],
+                    {"reply": policy.reply_pause_days},
+                )
+        return result
