@@ -13,6 +13,9 @@ from . import mail_activity
 from . import mail_template
 from . import recouvrement_case
 from . import recouvrement_case_export
+from . import recouvrement_dispute_reason
+from . import recouvrement_dispute_resolution
+from . import recouvrement_dispute_dunning
 from . import recouvrement_dispute
 from . import recouvrement_plan_invoices
 from . import recouvrement_plan_schedule

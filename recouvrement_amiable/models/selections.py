@@ -97,3 +97,15 @@ SCHEDULE_FIELDS = (
 # Feature models whose blocking reasons forbid a plan (disputed invoice,
 # invoice handed to an agency).
 EXCLUDING_FEATURES = ("recouvrement.dispute", "recouvrement.case")
+
+# Disputes.
+DISPUTE_STATES = [
+    ("open", "Open"),
+    ("in_progress", "In progress"),
+    ("resolved_justified", "Resolved: justified"),
+    ("resolved_rejected", "Resolved: rejected"),
+    ("cancelled", "Cancelled"),
+]
+# While a dispute is in one of these states, no reminder mentions its invoices.
+ACTIVE_STATES = ("open", "in_progress")
+CLOSED_STATES = ("resolved_justified", "resolved_rejected", "cancelled")
