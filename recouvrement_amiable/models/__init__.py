@@ -23,3 +23,9 @@ from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
+
+# --- cockpit ---
+from . import recouvrement_kpi_snapshot
+from . import recouvrement_kpi_activity
+from . import recouvrement_kpi
+from . import recouvrement_kpi_dashboard
