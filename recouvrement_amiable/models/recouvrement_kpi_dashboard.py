@@ -190,7 +190,7 @@ class RecouvrementKpiDashboard(models.TransientModel):
             ("amount_residual", ">", 0),
             ("invoice_date_due", "<", self.date_to),
         ]
-        action["context"] = {"search_default_groupby_level": 1, "create": False}
+        action["context"] = {"create": False}
         return action
 
     def action_open_reminders(self):

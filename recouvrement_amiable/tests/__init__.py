@@ -13,3 +13,4 @@ from . import test_prescription
 
 # --- cockpit ---
 from . import test_cockpit
+from . import test_cockpit_tour
