@@ -30,3 +30,9 @@ from . import recouvrement_penalty
 from . import recouvrement_portal_access
 from . import recouvrement_debtor_answer
 from . import account_partial_reconcile
+
+# --- cockpit ---
+from . import recouvrement_kpi_snapshot
+from . import recouvrement_kpi_activity
+from . import recouvrement_kpi
+from . import recouvrement_kpi_dashboard

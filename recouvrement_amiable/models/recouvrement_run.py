@@ -100,6 +100,8 @@ class RecouvrementRun(models.Model):
             done += len(chunk)
             if progress:
                 progress(done, len(keys) - done)
+        # --- cockpit --- the day's open invoices by level and age
+        self.env["recouvrement.kpi.snapshot"]._take(companies, on_date, run)
         run.write(
             {
                 "debtor_count": len(keys),

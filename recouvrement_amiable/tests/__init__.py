@@ -11,3 +11,7 @@ from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
 from . import test_debtor_link
+
+# --- cockpit ---
+from . import test_cockpit
+from . import test_cockpit_tour
