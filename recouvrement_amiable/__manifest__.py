@@ -49,6 +49,7 @@
         "views/recouvrement_legal_rate_views.xml",
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
+        "wizards/recouvrement_start_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {
