@@ -50,6 +50,7 @@
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
         "wizards/recouvrement_start_views.xml",
+        "wizards/recouvrement_previous_reminder_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import NOW, TODAY, RecouvrementCommon
@@ -144,3 +145,72 @@ class TestStartRecovery(RecouvrementCommon):
         )
         wizard = self.wizard(self.policy_consumer, "place")
         self.assertNotIn((self.company.id, self.consumer.id), wizard._placements())
+
+    # ------------------------------------------------------------------
+    # Reminders sent outside the add-on
+    # ------------------------------------------------------------------
+
+    def previous(self, partner, level, days_ago, **values):
+        form = Form(
+            self.env["recouvrement.previous.reminder"].with_context(
+                active_model="res.partner", active_id=partner.id
+            )
+        )
+        form.date = TODAY - timedelta(days=days_ago)
+        form.level_id = level
+        if "move_ids" in values:
+            form.move_ids.clear()
+            for move in values["move_ids"]:
+                form.move_ids.add(move)
+        return form.save()
+
+    def test_previous_reminder_sets_the_level_and_counts_as_a_contact(self):
+        wizard = self.previous(self.debtor, self.levels[7], 2)
+        # By default the invoices overdue on that day.
+        self.assertEqual(wizard.move_ids, self.pro_10 | self.pro_20 | self.pro_200)
+        self.assertEqual(wizard.channel, "email")
+        wizard.channel = "letter"
+        wizard.action_record()
+        action = self.our_actions()
+        self.assertEqual(len(action), 1)
+        self.assertEqual(action.recouvrement_import, "external")
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.channel, "letter")
+        self.assertEqual(str(action.contact_date), "2026-11-21 09:00:00")
+        self.assertEqual(self.pro_20.recouvrement_level_id, self.levels[7])
+        self.assertFalse(self.pro_future.recouvrement_level_id)
+        self.assertIn("sent outside the add-on", self.debtor.message_ids[0].body)
+        # Today the call (D+15) is due for the 20- and 200-day invoices, but
+        # the hand-sent letter was two days ago: it waits for the minimum gap
+        # of three days between contacts.
+        call = self.run_dunning().filtered(lambda a: a.partner_id == self.debtor)
+        self.assertEqual(call.level_id, self.levels[15])
+        self.assertEqual(call.state, "waiting")
+        self.assertEqual(call.wait_reason, "min_gap")
+
+    def test_placement_after_a_previous_reminder(self):
+        # A letter (D+30) sent by hand ten days ago about the 200-day
+        # invoice only: placement leaves it there (the next rung is the
+        # formal notice) and places the others at their age's level.
+        self.previous(
+            self.debtor, self.levels[30], 10, move_ids=self.pro_200
+        ).action_record()
+        self.assertEqual(self.pro_200.recouvrement_level_id, self.levels[30])
+        placements = self.wizard(self.policy_pro, "place")._placements()
+        key = (self.company.id, self.debtor.id)
+        self.assertEqual(
+            {move: level.id for move, level in placements[key].items()},
+            {self.pro_10.id: self.levels[7].id, self.pro_20.id: self.levels[15].id},
+        )
+
+    def test_previous_reminder_bad_input(self):
+        with self.assertRaises(ValidationError):
+            self.previous(self.consumer, self.consumer_levels[20], -1).action_record()
+        # No invoice of the consumer was overdue 30 days ago.
+        with self.assertRaises(UserError):
+            self.previous(self.consumer, self.consumer_levels[20], 30).action_record()
+        wizard = self.previous(self.consumer, self.consumer_levels[20], 1)
+        wizard.move_ids |= self.invoice(self.consumer, 50.0, days_late=-5)
+        with self.assertRaises(UserError):
+            wizard.action_record()
+        self.assertFalse(self.our_actions())
