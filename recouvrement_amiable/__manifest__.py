@@ -51,6 +51,8 @@
         "views/recouvrement_penalty_views.xml",
         "views/recouvrement_debtor_page_views.xml",
         "views/recouvrement_kpi_views.xml",
+        "wizards/recouvrement_start_views.xml",
+        "wizards/recouvrement_previous_reminder_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -136,6 +136,21 @@ class RecouvrementAction(models.Model):
         "entered and it is retried.",
     )
 
+    # --- start recovery ---
+    recouvrement_import = fields.Selection(
+        [
+            ("placement", "Placed when recovery started"),
+            ("external", "Sent outside the add-on"),
+        ],
+        string="Imported",
+        readonly=True,
+        copy=False,
+        help="Placed when recovery started: the invoices were put at the level "
+        "their age called for, nothing was sent. Sent outside the add-on: a "
+        "reminder sent by hand before recovery started, recorded so that the "
+        "next one follows from it.",
+    )
+
     _sql_constraints = [
         (
             "promise_amount_positive",

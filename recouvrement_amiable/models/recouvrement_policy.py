@@ -422,3 +422,33 @@ class RecouvrementPolicy(models.Model):
                 self.company_id
             )
         return result
+
+    # --- start recovery ---
+    recouvrement_start_date = fields.Date(
+        string="Recovery started on",
+        readonly=True,
+        copy=False,
+        help="Day the “Start recovery” wizard was confirmed for this policy.",
+    )
+    recouvrement_start_mode = fields.Selection(
+        [
+            ("place", "Invoices placed at the level of their age"),
+            ("climb", "Invoices climbing one rung at a time"),
+        ],
+        string="Recovery started with",
+        readonly=True,
+        copy=False,
+    )
+
+    def action_recouvrement_start(self):
+        """The "Start recovery" button: the wizard choosing where the overdue
+        invoices start on the ladder."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Start recovery"),
+            "res_model": "recouvrement.start",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_policy_id": self.id},
+        }

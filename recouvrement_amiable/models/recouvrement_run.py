@@ -240,6 +240,10 @@ class RecouvrementRun(models.Model):
             for company, partner in Action._read_group(
                 [
                     ("partner_id", "in", partner_ids),
+                    # --- start recovery --- placing invoices at their level
+                    # sends nothing: it does not keep the debtor from today's
+                    # reminder (e.g. the formal notice after a placement).
+                    ("recouvrement_import", "!=", "placement"),
                     "|",
                     "|",
                     ("state", "in", PENDING_STATES),

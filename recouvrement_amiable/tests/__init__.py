@@ -15,3 +15,4 @@ from . import test_debtor_link
 # --- cockpit ---
 from . import test_cockpit
 from . import test_cockpit_tour
+from . import test_start_recovery
