@@ -49,6 +49,10 @@
         "views/recouvrement_legal_rate_views.xml",
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
+        # --- court file ---
+        "data/recouvrement_proof_data.xml",
+        "wizards/recouvrement_proof_entry_views.xml",
+        "views/recouvrement_proof_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {
