@@ -53,6 +53,10 @@
         "views/recouvrement_kpi_views.xml",
         "wizards/recouvrement_start_views.xml",
         "wizards/recouvrement_previous_reminder_views.xml",
+        # --- court file ---
+        "data/recouvrement_proof_data.xml",
+        "wizards/recouvrement_proof_entry_views.xml",
+        "views/recouvrement_proof_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -2,6 +2,7 @@ from . import recouvrement_policy
 from . import recouvrement_level
 from . import recouvrement_action_channels
 from . import recouvrement_action_portal
+from . import recouvrement_action_proof
 from . import recouvrement_action
 from . import recouvrement_action_line
 from . import recouvrement_run

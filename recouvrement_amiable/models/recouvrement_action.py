@@ -45,7 +45,11 @@ class RecouvrementAction(models.Model):
     _name = "recouvrement.action"
     _description = "Reminder"
     _order = "planned_date desc, id desc"
-    _inherit = ["recouvrement.action.channels", "recouvrement.action.portal"]
+    _inherit = [
+        "recouvrement.action.channels",
+        "recouvrement.action.portal",
+        "recouvrement.action.proof",
+    ]
     # Checked in one pass by _check_record_companies: Odoo's automatic check
     # evaluates a domain per field and reminder, and a run creates thousands.
     _check_company_auto = False

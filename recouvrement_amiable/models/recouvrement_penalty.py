@@ -279,10 +279,26 @@ class RecouvrementPenalty(models.Model):
             groupby=["move_id"],
             aggregates=["contact_date:min"],
         )
-        return {
+        notices = {
             move.id: fields.Date.context_today(self, contact)
             for move, contact in groups
         }
+        # --- proof of sending --- a formal notice takes effect on the day
+        # it was first presented to the debtor, when that day is recorded.
+        presented = self.env["recouvrement.action.line"]._read_group(
+            [
+                ("move_id", "in", moves.ids),
+                ("action_state", "in", PERFORMED_STATES),
+                ("action_id.level_id.channel", "=", "formal_notice"),
+                ("action_id.presented_date", "!=", False),
+            ],
+            groupby=["move_id"],
+            aggregates=["action_id:recordset"],
+        )
+        for move, actions in presented:
+            first = actions.sorted(lambda a: (a.contact_date or a.create_date, a.id))
+            notices[move.id] = first[0].effective_date
+        return notices
 
     # ------------------------------------------------------------------
     # Reminders stating penalties

@@ -283,6 +283,23 @@ class RecouvrementPolicy(models.Model):
         notices = self.level_ids.filtered(lambda lv: lv.channel == "formal_notice")
         return notices.sorted(lambda lv: (lv.sequence, lv.days, lv.id))[:1]
 
+    # --- proof of sending ---
+    notice_proof_days = fields.Integer(
+        string="Proof of a formal notice expected within (days)",
+        default=15,
+        help="A formal notice with no date of first presentation this many days "
+        "after it was prepared raises an activity for its collector (0: never).",
+    )
+
+    @api.constrains("notice_proof_days")
+    def _check_notice_proof_days(self):
+        if any(policy.notice_proof_days < 0 for policy in self):
+            raise ValidationError(
+                self.env._(
+                    "The delay to receive a formal notice's proof cannot be negative."
+                )
+            )
+
     # --- prescription ---
     prescription_years_professional = fields.Integer(
         string="Prescription, professional debtors (years)",

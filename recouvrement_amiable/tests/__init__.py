@@ -16,3 +16,4 @@ from . import test_debtor_link
 from . import test_cockpit
 from . import test_cockpit_tour
 from . import test_start_recovery
+from . import test_notice_proof

@@ -4,3 +4,4 @@ from . import recouvrement_dispute_resolve
 from . import recouvrement_penalty_invoice
 from . import recouvrement_start
 from . import recouvrement_previous_reminder
+from . import recouvrement_proof_entry
