@@ -49,6 +49,10 @@
         "views/recouvrement_legal_rate_views.xml",
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
+        # --- proceedings ---
+        "data/recouvrement_proceeding_data.xml",
+        "report/recouvrement_proceeding_report.xml",
+        "views/recouvrement_proceeding_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -23,3 +23,4 @@ from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
+from . import recouvrement_proceeding

@@ -19,6 +19,8 @@ RECOUVREMENT_FEATURE_MODELS = (
     "recouvrement.plan",
     "recouvrement.case",
     "recouvrement.legal.rate",
+    # --- proceedings ---
+    "recouvrement.proceeding",
 )
 
 
