@@ -53,6 +53,9 @@
         "data/recouvrement_proceeding_data.xml",
         "report/recouvrement_proceeding_report.xml",
         "views/recouvrement_proceeding_views.xml",
+        # --- doubtful receivables ---
+        "data/recouvrement_doubtful_data.xml",
+        "views/recouvrement_doubtful_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -24,3 +24,5 @@ from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
 from . import recouvrement_proceeding
+from . import recouvrement_doubtful_rule
+from . import recouvrement_doubtful_closing

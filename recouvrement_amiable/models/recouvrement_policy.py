@@ -366,3 +366,12 @@ class RecouvrementPolicy(models.Model):
                 self.company_id
             )
         return result
+
+    # --- doubtful receivables ---
+
+    doubtful_rule_ids = fields.One2many(
+        "recouvrement.doubtful.rule",
+        "policy_id",
+        string="Doubtful receivable rules",
+        copy=True,
+    )

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .recouvrement_case import ACTING_NAMES, FILE_FORMATS
+from .recouvrement_doubtful_rule import _check_rate as _check_doubtful_rate
 from .recouvrement_policy import DEBTOR_TYPES
 from .recouvrement_proceeding import PROCEEDING_KINDS
 
@@ -492,3 +493,18 @@ class ResPartner(models.Model):
             name=self.env._("Collective proceedings"),
             context={"default_partner_id": debtor.id},
         )
+
+    # --- doubtful receivables ---
+
+    recouvrement_doubtful_rate = fields.Float(
+        string="Depreciation rate (%)",
+        company_dependent=True,
+        digits=(5, 2),
+        help="Depreciation rate of this debtor's doubtful receivables at the "
+        "closings. Empty: the rate the policy rules propose.",
+    )
+
+    @api.constrains("recouvrement_doubtful_rate")
+    def _check_recouvrement_doubtful_rate(self):
+        for partner in self:
+            _check_doubtful_rate(self.env, partner.recouvrement_doubtful_rate)
