@@ -57,6 +57,13 @@
         "data/recouvrement_proof_data.xml",
         "wizards/recouvrement_proof_entry_views.xml",
         "views/recouvrement_proof_views.xml",
+        # --- proceedings ---
+        "data/recouvrement_proceeding_data.xml",
+        "report/recouvrement_proceeding_report.xml",
+        "views/recouvrement_proceeding_views.xml",
+        # --- doubtful receivables ---
+        "data/recouvrement_doubtful_data.xml",
+        "views/recouvrement_doubtful_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -37,3 +37,6 @@ from . import recouvrement_kpi_snapshot
 from . import recouvrement_kpi_activity
 from . import recouvrement_kpi
 from . import recouvrement_kpi_dashboard
+from . import recouvrement_proceeding
+from . import recouvrement_doubtful_rule
+from . import recouvrement_doubtful_closing

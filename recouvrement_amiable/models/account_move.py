@@ -20,6 +20,8 @@ RECOUVREMENT_FEATURE_MODELS = (
     "recouvrement.case",
     "recouvrement.legal.rate",
     "recouvrement.debtor.answer",
+    # --- proceedings ---
+    "recouvrement.proceeding",
 )
 
 
@@ -545,3 +547,25 @@ class AccountMove(models.Model):
             ]
         )
         self.env.add_to_compute(self._fields["recouvrement_prescription_date"], moves)
+
+    # --- doubtful receivables ---
+
+    recouvrement_doubtful_kind = fields.Selection(
+        [
+            ("reclassification", "Reclassification to doubtful"),
+            ("reversal", "Reclassification reversed"),
+            ("depreciation", "Depreciation"),
+            ("write_off", "Write-off"),
+        ],
+        string="Doubtful receivables entry",
+        readonly=True,
+        copy=False,
+    )
+    recouvrement_doubtful_line_ids = fields.Many2many(
+        "recouvrement.doubtful.closing.line",
+        "recouvrement_doubtful_line_move_rel",
+        "move_id",
+        "line_id",
+        string="Doubtful receivable closings",
+        copy=False,
+    )

@@ -469,3 +469,11 @@ class RecouvrementPolicy(models.Model):
             "target": "new",
             "context": {"default_policy_id": self.id},
         }
+    # --- doubtful receivables ---
+
+    doubtful_rule_ids = fields.One2many(
+        "recouvrement.doubtful.rule",
+        "policy_id",
+        string="Doubtful receivable rules",
+        copy=True,
+    )

@@ -1,5 +1,53 @@
 from odoo import api, fields, models
 
+# --- doubtful receivables ---
+# key: (company field, code prefixes searched, code and name when created,
+# account type)
+DOUBTFUL_ACCOUNTS = {
+    "doubtful": (
+        "recouvrement_doubtful_account_id",
+        ("416",),
+        "416000",
+        "Clients douteux ou litigieux",
+        "asset_current",
+    ),
+    "provision": (
+        "recouvrement_provision_account_id",
+        ("491",),
+        "491000",
+        "Dépréciations des comptes de clients",
+        "asset_current",
+    ),
+    "expense": (
+        "recouvrement_provision_expense_account_id",
+        ("68174", "6817"),
+        "681740",
+        "Dotations aux dépréciations des créances",
+        "expense",
+    ),
+    "reversal": (
+        "recouvrement_provision_reversal_account_id",
+        ("78174", "7817"),
+        "781740",
+        "Reprises sur dépréciations des créances",
+        "income",
+    ),
+    "loss_year": (
+        "recouvrement_loss_year_account_id",
+        ("6541",),
+        "654100",
+        "Pertes sur créances irrécouvrables de l'exercice",
+        "expense",
+    ),
+    "loss_earlier": (
+        "recouvrement_loss_earlier_account_id",
+        ("6544",),
+        "654400",
+        "Pertes sur créances irrécouvrables des exercices antérieurs",
+        "expense",
+    ),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -99,3 +147,84 @@ class ResCompany(models.Model):
                 company.recouvrement_contractual_rate,
                 what=self.env._("%(company)s: ", company=company.name),
             )
+
+    # --- doubtful receivables ---
+
+    recouvrement_doubtful_account_id = fields.Many2one(
+        "account.account",
+        string="Doubtful receivables account",
+        check_company=True,
+        help="416 Clients douteux ou litigieux. Empty: the chart's 416, "
+        "created when missing.",
+    )
+    recouvrement_provision_account_id = fields.Many2one(
+        "account.account",
+        string="Receivable depreciation account",
+        check_company=True,
+        help="491 Dépréciations des comptes de clients.",
+    )
+    recouvrement_provision_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Depreciation expense account",
+        check_company=True,
+        help="6817 Dotations aux dépréciations des actifs circulants.",
+    )
+    recouvrement_provision_reversal_account_id = fields.Many2one(
+        "account.account",
+        string="Depreciation reversal account",
+        check_company=True,
+        help="7817 Reprises sur dépréciations des actifs circulants.",
+    )
+    recouvrement_loss_year_account_id = fields.Many2one(
+        "account.account",
+        string="Bad debts of the year account",
+        check_company=True,
+        help="6541 Pertes sur créances irrécouvrables de l'exercice.",
+    )
+    recouvrement_loss_earlier_account_id = fields.Many2one(
+        "account.account",
+        string="Bad debts of earlier years account",
+        check_company=True,
+        help="6544 Pertes sur créances irrécouvrables des exercices antérieurs.",
+    )
+
+    def _recouvrement_doubtful_accounts(self):
+        """{key: account} of the doubtful receivables entries: the accounts
+        set on the company, else the French chart's (found by code, created
+        when the chart has none)."""
+        self.ensure_one()
+        Account = self.env["account.account"].with_company(self)
+        result = {}
+        for key, (
+            field,
+            prefixes,
+            code,
+            name,
+            account_type,
+        ) in DOUBTFUL_ACCOUNTS.items():
+            account = self[field]
+            for prefix in prefixes:
+                if account:
+                    break
+                account = Account.search(
+                    [
+                        *Account._check_company_domain(self),
+                        ("code", "=like", f"{prefix}%"),
+                    ],
+                    order="code",
+                    limit=1,
+                )
+            if not account:
+                # sudo: creating the account the chart lacks is part of the
+                # closing the accountant runs, whatever their chart rights.
+                account = Account.sudo().create(
+                    {
+                        "code": code,
+                        "name": name,
+                        "account_type": account_type,
+                        "company_ids": [(6, 0, self.ids)],
+                    }
+                )
+                self.sudo()[field] = account
+            result[key] = account
+        return result

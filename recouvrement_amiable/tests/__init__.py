@@ -17,3 +17,5 @@ from . import test_cockpit
 from . import test_cockpit_tour
 from . import test_start_recovery
 from . import test_notice_proof
+from . import test_proceedings
+from . import test_doubtful

@@ -205,6 +205,8 @@ class RecouvrementPenaltyInvoice(models.TransientModel):
                     "Select invoices in one currency: the penalties go on one invoice."
                 )
             )
+        # --- proceedings ---
+        self.env["recouvrement.proceeding"]._recouvrement_check_pursuit(moves)
 
     # ------------------------------------------------------------------
     # Invoicing
