@@ -10,3 +10,6 @@ from . import test_mail_template
 from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
+
+# --- reminders in production ---
+from . import test_reminder_attachments
