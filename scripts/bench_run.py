@@ -14,6 +14,8 @@ BENCH_STEP:
                 attachments as the run made, with the same values (rolled
                 back), what any add-on pays for these outputs on this machine
   oca           OCA account_credit_control: credit lines, then its e-mailer
+  sent          production mode: the open invoices' PDFs stored, as Odoo
+                stores them when it sends invoices (not measured)
 Every step runs at BENCH_DATE 09:00 UTC (10:00 in Paris) so that calls and
 SMS are allowed and the figures do not depend on the hour of the run.
 """
@@ -29,7 +31,11 @@ from freezegun.api import real_perf_counter
 from odoo.fields import Command
 
 step = os.environ["BENCH_STEP"]
-if not os.environ.get("BENCH_PDF"):
+# BENCH_MODE=production (scripts/bench): an Odoo HTTP server serves this
+# database at BENCH_SERVER_URL, wkhtmltopdf renders real PDFs (it reads the
+# style sheets from the server), and the wkhtmltopdf calls are counted.
+server_url = os.environ.get("BENCH_SERVER_URL")
+if not os.environ.get("BENCH_PDF") and not server_url:
     # Reports rendered as HTML, as Odoo renders them in test mode: the
     # conditions of the reference figures (README), the same for both
     # add-ons, and no server is needed to serve wkhtmltopdf the style sheets.
@@ -81,6 +87,58 @@ def measure(function):
         "queries": env.cr.sql_log_count - queries,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "rss_growth_mb": round(peak_rss_mb() - rss, 1),
+    }
+
+
+# --- production mode ---
+pdf_calls = []
+
+
+def count_pdf_renderings():
+    """Count every wkhtmltopdf call of this process (Odoo's reports and the
+    reminders' documents alike)."""
+    Report = env.registry["ir.actions.report"]
+    original = Report._run_wkhtmltopdf
+
+    def counted(self, bodies, *args, **kwargs):
+        pdf_calls.append(len(bodies))
+        return original(self, bodies, *args, **kwargs)
+
+    Report._run_wkhtmltopdf = counted
+
+
+def use_server():
+    """Reports and links at the server's address (wkhtmltopdf fetches the
+    style sheets there)."""
+    if not server_url:
+        return
+    Parameter = env["ir.config_parameter"].sudo()
+    Parameter.set_param("report.url", server_url)
+    Parameter.set_param("web.base.url", server_url)
+    Parameter.set_param("web.base.url.freeze", "True")
+    env.cr.commit()
+    count_pdf_renderings()
+
+
+def filestore_bytes():
+    """Bytes in this database's filestore (files shared by checksum count
+    once, as on disk)."""
+    path = env["ir.attachment"]._filestore()
+    total = 0
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(folder, name))
+    return total
+
+
+def production_figures(before_bytes):
+    """PDF renderings and filestore growth of the measured step."""
+    if not server_url:
+        return {}
+    return {
+        "pdf_renders": len(pdf_calls),
+        "pdf_pages_asked": sum(pdf_calls),
+        "filestore_growth_mb": round((filestore_bytes() - before_bytes) / 2**20, 2),
     }
 
 
@@ -143,8 +201,11 @@ def step_dunning():
             return Run.search([], order="id desc", limit=1)
         return Run._execute(on_date, env.company, batch_size=int(batch))
 
+    use_server()
+    before_bytes = filestore_bytes()
     with freeze_time(now):
         run, figures = measure(dunning)
+    figures.update(production_figures(before_bytes))
     # Counted by the database: reading the actions' fields after the run
     # took a query per action.
     Action = env["recouvrement.action"]
@@ -391,6 +452,8 @@ def step_oca():
     )
     env.company.credit_policy_id = policy
     overdue = overdue_invoices()
+    use_server()
+    before_bytes = filestore_bytes()
     with freeze_time(now):
         run = env["credit.control.run"].create(
             {"date": on_date, "policy_ids": [(6, 0, policy.ids)]}
@@ -415,10 +478,43 @@ def step_oca():
         emailer=mail_figures,
         seconds=round(lines_figures["seconds"] + mail_figures["seconds"], 2),
         queries=lines_figures["queries"] + mail_figures["queries"],
+        **production_figures(before_bytes),
     )
 
 
+def step_sent():
+    """Production mode: the open invoices as Odoo leaves them once sent,
+    their PDF stored (``invoice_pdf_report_id``, what the shipped e-mail
+    levels attach). One invoice's PDF is rendered by wkhtmltopdf and
+    stored for every invoice (the same file in the filestore: this
+    dataset's invoices were never sent); not measured."""
+    use_server()
+    invoices = env["account.move"].search(OPEN_INVOICES, order="id")
+    if not invoices:
+        emit(step="sent", invoices=0)
+        return
+    pdf = env["ir.actions.report"]._render_qweb_pdf(
+        "account.account_invoices", invoices[:1].ids
+    )[0]
+    env["ir.attachment"].create(
+        [
+            {
+                "name": f"{(invoice.name or 'invoice').replace('/', '_')}.pdf",
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": invoice.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+            for invoice in invoices
+        ]
+    )
+    env.cr.commit()
+    emit(step="sent", invoices=len(invoices), invoice_pdf_kb=round(len(pdf) / 1024, 1))
+
+
 {
+    "sent": step_sent,
     "generate": step_generate,
     "dunning": step_dunning,
     "agency": step_agency,

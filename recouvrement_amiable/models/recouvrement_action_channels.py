@@ -13,6 +13,7 @@ from odoo.tools import config, email_normalize, format_amount, split_every
 
 from ..rules.contact_pressure import Slot, next_contact_slot
 from ..rules.identifiers import normalize_mobile, normalize_phone
+from ..tools import pdf_split
 from ..tools.qweb import batch_renderer
 from ..tools.report_articles import cut_articles
 from .recouvrement_level import CHANNELS, fallback_channels
@@ -245,56 +246,74 @@ class RecouvrementActionChannels(models.AbstractModel):
         )
 
     def _render_documents(self, report, actions):
-        """Documents of ``actions`` rendered by ``report``: PDF in chunks (one
-        wkhtmltopdf call per chunk, split per action by Odoo), or HTML (see
+        """Documents of ``actions`` rendered by ``report``: PDF or HTML (see
         ``_documents_as_html``). Returns {action_id: (bytes, file name,
-        mimetype)} and {action_id: error text}; a chunk that fails is split
-        in halves so that only the faulty actions fail."""
+        mimetype)} and {action_id: error text}.
+
+        PDFs are rendered in chunks (one wkhtmltopdf call per chunk, split
+        per action by Odoo) when this process's wkhtmltopdf writes the
+        outlines Odoo splits by, else one action per call (see
+        ``tools.pdf_split``): never a rendering wasted. A chunk that fails
+        (or comes back unsplit) is rendered again one action per call, so
+        that only the faulty actions fail."""
         documents, errors = {}, {}
         as_html = self._documents_as_html()
-        Report = self.env["ir.actions.report"]
-        for chunk_ids in split_every(PDF_CHUNK, actions.ids):
+        # --- reminders in production --- chunks only where splitting works
+        size = PDF_CHUNK if as_html or pdf_split.wkhtmltopdf_splits(self.env) else 1
+        for chunk_ids in split_every(size, actions.ids):
             chunk = self.browse(chunk_ids)
             try:
                 if as_html:
-                    pages = self._render_html_pages(report, chunk)
-                    for action in chunk:
-                        if action.id not in pages:
-                            raise UserError(
-                                self.env._(
-                                    "The document could not be split per debtor."
-                                )
-                            )
-                        documents[action.id] = (
-                            pages[action.id].encode(),
-                            action._document_filename(report, "html"),
-                            "text/html",
-                        )
-                    continue
-                streams = Report._render_qweb_pdf_prepare_streams(
-                    report.report_name, {}, res_ids=list(chunk_ids)
-                )
-                for action in chunk:
-                    stream = streams.get(action.id, {}).get("stream")
-                    if stream is None:
-                        raise UserError(
-                            self.env._("The document could not be split per debtor.")
-                        )
-                    documents[action.id] = (
-                        stream.getvalue(),
-                        action._document_filename(report, "pdf"),
-                        "application/pdf",
-                    )
+                    documents.update(chunk._render_html_documents(report))
+                else:
+                    documents.update(chunk._render_pdf_documents(report))
             except Exception as error:  # noqa: BLE001 - one bad chunk must not stop the run
                 if len(chunk) > 1:
-                    for half in (chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]):
-                        sub_docs, sub_errors = self._render_documents(report, half)
+                    for action in chunk:
+                        sub_docs, sub_errors = self._render_documents(report, action)
                         documents.update(sub_docs)
                         errors.update(sub_errors)
                 else:
                     _logger.info("reminder %s: document error %s", chunk.id, error)
                     errors[chunk.id] = str(error)
         return documents, errors
+
+    def _render_html_documents(self, report):
+        pages = self._render_html_pages(report, self)
+        documents = {}
+        for action in self:
+            if action.id not in pages:
+                raise UserError(
+                    self.env._("The document could not be split per debtor.")
+                )
+            documents[action.id] = (
+                pages[action.id].encode(),
+                action._document_filename(report, "html"),
+                "text/html",
+            )
+        return documents
+
+    def _render_pdf_documents(self, report):
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            report.report_name, {}, res_ids=list(self.ids)
+        )
+        documents = {}
+        for action in self:
+            stream = streams.get(action.id, {}).get("stream")
+            if stream is None:
+                if len(self) > 1 and False in streams:
+                    # Odoo could not split the PDF (no outlines): from now
+                    # on, one action per call.
+                    pdf_split.splitting_failed()
+                raise UserError(
+                    self.env._("The document could not be split per debtor.")
+                )
+            documents[action.id] = (
+                stream.getvalue(),
+                action._document_filename(report, "pdf"),
+                "application/pdf",
+            )
+        return documents
 
     def _render_html_pages(self, report, actions):
         """{action_id: HTML page} of ``actions`` rendered by ``report``: the
@@ -448,11 +467,20 @@ class RecouvrementActionChannels(models.AbstractModel):
                 )
             else:
                 ready |= action
-        # Attachments: the document itself (e-mail copy of a letter) or the
-        # statement of the overdue invoices.
+        # Attachments: the document itself (e-mail copy of a letter), or what
+        # the level says: the statement of the overdue invoices, the invoices'
+        # stored PDFs (see _stored_invoice_pdfs), or nothing.
         attachments = dict(documents or {})
+        # --- reminders in production --- the invoices' stored PDFs
+        invoice_pdfs = ready.filtered(
+            lambda a: a.id not in attachments and a.level_id.attach == "invoices"
+        )._stored_invoice_pdfs()
         statements = ready.filtered(
-            lambda a: a.id not in attachments and a.policy_id.statement_report_id
+            lambda a: (
+                a.id not in attachments
+                and a.level_id.attach == "statement"
+                and a.policy_id.statement_report_id
+            )
         )
         for report, group in statements.grouped(
             lambda a: a.policy_id.statement_report_id
@@ -469,9 +497,11 @@ class RecouvrementActionChannels(models.AbstractModel):
         # The messages' record name, computed for the batch (mail.message
         # would compute each debtor's display name one by one).
         ready.partner_id.mapped("display_name")
+        reply_to = ready._notify_reply_to()
         for action in ready:
             values = rendered.get(action.id) or {}
-            attachment = attachments.get(action.id)
+            attachment = attachments.get(action.id) or self.env["ir.attachment"]
+            attachment |= invoice_pdfs.get(action.id, self.env["ir.attachment"])
             company = action.company_id
             mail_values.append(
                 {
@@ -480,7 +510,9 @@ class RecouvrementActionChannels(models.AbstractModel):
                     or action.display_name,
                     "body_html": action.mail_body or values.get("body_html"),
                     "email_from": values.get("email_from") or company.email_formatted,
-                    "reply_to": values.get("reply_to") or company.email_formatted,
+                    "reply_to": values.get("reply_to")
+                    or reply_to.get(action.id)
+                    or company.email_formatted,
                     "recipient_ids": [fields.Command.link(recipients[action.id].id)],
                     "model": "res.partner",
                     "res_id": action.partner_id.id,
@@ -488,9 +520,7 @@ class RecouvrementActionChannels(models.AbstractModel):
                     "message_type": "email_outgoing",
                     "subtype_id": note,
                     "author_id": company.partner_id.id,
-                    "attachment_ids": [fields.Command.link(attachment.id)]
-                    if attachment
-                    else [],
+                    "attachment_ids": [fields.Command.link(a.id) for a in attachment],
                     "auto_delete": False,
                 }
             )
@@ -521,6 +551,44 @@ class RecouvrementActionChannels(models.AbstractModel):
             )
         )
         return failures
+
+    # --- reminders in production ---
+
+    def _stored_invoice_pdfs(self):
+        """{action_id: ir.attachment} the PDFs Odoo stored when it sent the
+        reminders' invoices (``invoice_pdf_report_id``), read in one batch;
+        nothing is rendered: an invoice never sent has none and goes without
+        (the debtor's account page serves it)."""
+        # sudo: the invoices' PDFs are read as their invoices are (the
+        # collector reads the invoices); the binary field's attachment is
+        # only reachable through its invoice.
+        moves = self.line_ids.move_id.sudo()
+        pdfs = {move.id: move.invoice_pdf_report_id for move in moves}
+        result = {}
+        for action in self:
+            found = self.env["ir.attachment"]
+            for move in action.line_ids.move_id.sorted(
+                lambda m: (m.invoice_date_due or fields.Date.today(), m.id)
+            ):
+                found |= pdfs.get(move.id, found.browse())
+            if found:
+                result[action.id] = found.sudo(False)
+        return result
+
+    def _notify_reply_to(self):
+        """{action_id: reply-to} of the reminder e-mails, as Odoo's own
+        notifications compute it on the debtor (``_notify_get_reply_to``):
+        the catchall alias of the action's company when one is configured,
+        so that the debtor's answer comes back into Odoo; else the company's
+        address."""
+        result = {}
+        for company, actions in self.grouped("company_id").items():
+            replies = actions.partner_id.with_company(company)._notify_get_reply_to(
+                default=company.email_formatted
+            )
+            for action in actions:
+                result[action.id] = replies.get(action.partner_id.id)
+        return result
 
     def _perform_sms(self, actions, now):
         failures = {}

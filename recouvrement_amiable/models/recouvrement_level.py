@@ -17,6 +17,15 @@ FALLBACK_ORDER = ("sms", "email", "letter")
 # Channels that produce a document to print and post.
 PRINTED_CHANNELS = ("letter", "formal_notice")
 
+# What a reminder e-mail carries (letters and formal notices carry
+# themselves): nothing, the invoices' PDFs Odoo stored when it sent them
+# (none rendered by the run), or the statement PDF rendered by the run.
+ATTACH = [
+    ("none", "Nothing"),
+    ("invoices", "Stored invoice PDFs"),
+    ("statement", "Statement PDF"),
+]
+
 
 def fallback_channels(channel):
     """The channels to try in order for a level whose channel is ``channel``."""
@@ -52,6 +61,17 @@ class RecouvrementLevel(models.Model):
     email_copy = fields.Boolean(
         string="Also send by e-mail",
         help="Letters and formal notices: also send the document by e-mail.",
+    )
+    attach = fields.Selection(
+        ATTACH,
+        string="Attach",
+        required=True,
+        default="invoices",
+        help="What the reminder e-mails of this level carry: nothing; the PDFs "
+        "of the invoices that Odoo stored when it sent them (none is rendered "
+        "by the run: invoices never sent go without); or the statement of the "
+        "overdue invoices, rendered as a PDF for each e-mail. Letters and "
+        "formal notices sent by e-mail carry their own document.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",

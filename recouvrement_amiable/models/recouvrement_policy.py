@@ -469,6 +469,7 @@ class RecouvrementPolicy(models.Model):
             "target": "new",
             "context": {"default_policy_id": self.id},
         }
+
     # --- doubtful receivables ---
 
     doubtful_rule_ids = fields.One2many(

@@ -445,6 +445,7 @@ class ResPartner(models.Model):
                     {"reply": policy.reply_pause_days},
                 )
         return result
+
     # --- proceedings ---
 
     recouvrement_proceeding_ids = fields.One2many(

@@ -19,3 +19,6 @@ from . import test_start_recovery
 from . import test_notice_proof
 from . import test_proceedings
 from . import test_doubtful
+
+# --- reminders in production ---
+from . import test_reminder_attachments

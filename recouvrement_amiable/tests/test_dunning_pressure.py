@@ -197,6 +197,9 @@ class TestPressureAndPromises(RecouvrementCommon):
 
     @freeze_time(NOW)
     def test_reminder_rendered_in_french(self):
+        # The statement PDF attached to the e-mails (the shipped levels
+        # attach the stored invoice PDFs).
+        self.policy_pro.level_ids.attach = "statement"
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(
             ["recouvrement_amiable"], ["fr_FR"], overwrite=True

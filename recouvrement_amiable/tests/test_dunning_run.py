@@ -71,6 +71,9 @@ class TestDunningRun(RecouvrementCommon):
         self.assertFalse(fresh.recouvrement_level_id)
 
     def test_reminder_email_queued_with_statement_and_chatter(self):
+        # The statement PDF attached to the e-mails (the shipped levels
+        # attach the stored invoice PDFs).
+        self.policy_pro.level_ids.attach = "statement"
         self.debtor.write(
             {"street": "12 rue des Lilas", "zip": "69003", "city": "Lyon"}
         )
@@ -439,6 +442,9 @@ class TestDunningRun(RecouvrementCommon):
         """wkhtmltopdf reads nothing from the server: a PDF document embeds
         the logo; an HTML one links it at the server's public address, even
         when reports are rendered from an internal one."""
+        # The statement PDF attached to the e-mails (the shipped levels
+        # attach the stored invoice PDFs).
+        self.policy_pro.level_ids.attach = "statement"
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://127.0.0.1:8069"
         )
@@ -471,6 +477,9 @@ class TestDunningRun(RecouvrementCommon):
         statement, the SMS and the formal notice ask for 300.00 in the
         company's currency and 500.00 CHF, never for their sum converted at
         today's rate (550.00 here, the reminder's internal amount due)."""
+        # The statement PDF attached to the e-mails (the shipped levels
+        # attach the stored invoice PDFs).
+        self.policy_pro.level_ids.attach = "statement"
         chf = self.setup_other_currency("CHF", rounding=0.01)
         company_currency = self.company.currency_id
         self.assertNotEqual(company_currency, chf)
@@ -546,6 +555,9 @@ class TestDunningRun(RecouvrementCommon):
         """A credit note of 100.00 not yet allocated offsets the 300.00
         overdue (set-off): the e-mail, the statement and the formal notice
         list it and ask for 200.00."""
+        # The statement PDF attached to the e-mails (the shipped levels
+        # attach the stored invoice PDFs).
+        self.policy_pro.level_ids.attach = "statement"
         self.invoice(self.debtor, 300.0, days_late=20)
         refund = self.env["account.move"].create(
             {
