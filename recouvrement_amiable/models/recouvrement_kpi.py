@@ -222,22 +222,30 @@ class RecouvrementKpi(models.AbstractModel):
             else {}
         )
         Line = self.env["account.move.line"]
-        domain = self._line_domain(companies, filters)
+        domain = self._line_domain(companies, filters) + [("balance", ">", 0)]
+        # Invoiced by the end of a whole month and due after it: due in a
+        # later month. One query for the months, one for the current one.
+        groups = Line._read_group(
+            domain + [("date", "<=", date_to), ("date_maturity", ">=", starts[0])],
+            groupby=["date:month", "date_maturity:month"],
+            aggregates=["balance:sum"],
+        )
         for start in starts:
             end = min(rules.month_end(start), date_to)
             day = last_runs.get(start)
             if day and day in from_snapshots and day == end:
                 result[start] = from_snapshots[day]
-                continue
-            result[start] = Line._read_group(
-                domain
-                + [
-                    ("date", "<=", end),
-                    ("date_maturity", ">", end),
-                    ("balance", ">", 0),
-                ],
-                aggregates=["balance:sum"],
-            )[0][0]
+            elif end == rules.month_end(start):
+                result[start] = sum(
+                    amount
+                    for month, due_month, amount in groups
+                    if due_month and month <= start < due_month
+                )
+            else:
+                result[start] = Line._read_group(
+                    domain + [("date", "<=", end), ("date_maturity", ">", end)],
+                    aggregates=["balance:sum"],
+                )[0][0]
         return result
 
     # ------------------------------------------------------------------
