@@ -130,17 +130,21 @@ class RecouvrementKpi(models.AbstractModel):
         sales_domain = self._invoice_domain(
             companies, filters, ("out_invoice", "out_refund")
         )
-        sales = dict(
-            self.env["account.move"]._read_group(
-                sales_domain
-                + [
-                    ("invoice_date", ">=", history[0]),
-                    ("invoice_date", "<=", date_to),
-                ],
-                groupby=["invoice_date:month"],
-                aggregates=["amount_total_signed:sum"],
-            )
+        # Sales per day over the history and the period, in one query; the
+        # months and the period are summed from it.
+        first = min(history[0], date_from)
+        daily = self.env["account.move"]._read_group(
+            sales_domain
+            + [("invoice_date", ">=", first), ("invoice_date", "<=", date_to)],
+            groupby=["invoice_date:day"],
+            aggregates=["amount_total_signed:sum"],
         )
+        sales = defaultdict(float)
+        period_sales = 0.0
+        for day, amount in daily:
+            sales[day.replace(day=1)] += amount
+            if day >= date_from:
+                period_sales += amount
         not_due = self._not_due_at_month_ends(companies, starts, date_to, filters)
         balance = opening or 0.0
         closing = {}
@@ -172,11 +176,6 @@ class RecouvrementKpi(models.AbstractModel):
                 }
             )
         period_days = (date_to - date_from).days + 1
-        period_sales = self.env["account.move"]._read_group(
-            sales_domain
-            + [("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to)],
-            aggregates=["amount_total_signed:sum"],
-        )[0][0]
         receivables = closing[starts[-1]]
         return {
             "receivables": receivables,

@@ -283,8 +283,8 @@ class RecouvrementKpiDashboard(models.TransientModel):
     def action_open_months(self):
         """DSO and CEI over the 12 months, as a line chart."""
         self.ensure_one()
-        fig = self.env["recouvrement.kpi"]._figures(
-            self.company_id, self.date_from, self.date_to, **self._filters()
+        fig = self.env["recouvrement.kpi"]._figures_receivables(
+            self.company_id, self.date_from, self.date_to, self._filters()
         )
         self.env["recouvrement.kpi.month"].search(
             [("dashboard_id", "=", self.id)]
