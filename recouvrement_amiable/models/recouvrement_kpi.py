@@ -130,17 +130,21 @@ class RecouvrementKpi(models.AbstractModel):
         sales_domain = self._invoice_domain(
             companies, filters, ("out_invoice", "out_refund")
         )
-        sales = dict(
-            self.env["account.move"]._read_group(
-                sales_domain
-                + [
-                    ("invoice_date", ">=", history[0]),
-                    ("invoice_date", "<=", date_to),
-                ],
-                groupby=["invoice_date:month"],
-                aggregates=["amount_total_signed:sum"],
-            )
+        # Sales per day over the history and the period, in one query; the
+        # months and the period are summed from it.
+        first = min(history[0], date_from)
+        daily = self.env["account.move"]._read_group(
+            sales_domain
+            + [("invoice_date", ">=", first), ("invoice_date", "<=", date_to)],
+            groupby=["invoice_date:day"],
+            aggregates=["amount_total_signed:sum"],
         )
+        sales = defaultdict(float)
+        period_sales = 0.0
+        for day, amount in daily:
+            sales[day.replace(day=1)] += amount
+            if day >= date_from:
+                period_sales += amount
         not_due = self._not_due_at_month_ends(companies, starts, date_to, filters)
         balance = opening or 0.0
         closing = {}
@@ -172,11 +176,6 @@ class RecouvrementKpi(models.AbstractModel):
                 }
             )
         period_days = (date_to - date_from).days + 1
-        period_sales = self.env["account.move"]._read_group(
-            sales_domain
-            + [("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to)],
-            aggregates=["amount_total_signed:sum"],
-        )[0][0]
         receivables = closing[starts[-1]]
         return {
             "receivables": receivables,
@@ -222,22 +221,30 @@ class RecouvrementKpi(models.AbstractModel):
             else {}
         )
         Line = self.env["account.move.line"]
-        domain = self._line_domain(companies, filters)
+        domain = self._line_domain(companies, filters) + [("balance", ">", 0)]
+        # Invoiced by the end of a whole month and due after it: due in a
+        # later month. One query for the months, one for the current one.
+        groups = Line._read_group(
+            domain + [("date", "<=", date_to), ("date_maturity", ">=", starts[0])],
+            groupby=["date:month", "date_maturity:month"],
+            aggregates=["balance:sum"],
+        )
         for start in starts:
             end = min(rules.month_end(start), date_to)
             day = last_runs.get(start)
             if day and day in from_snapshots and day == end:
                 result[start] = from_snapshots[day]
-                continue
-            result[start] = Line._read_group(
-                domain
-                + [
-                    ("date", "<=", end),
-                    ("date_maturity", ">", end),
-                    ("balance", ">", 0),
-                ],
-                aggregates=["balance:sum"],
-            )[0][0]
+            elif end == rules.month_end(start):
+                result[start] = sum(
+                    amount
+                    for month, due_month, amount in groups
+                    if due_month and month <= start < due_month
+                )
+            else:
+                result[start] = Line._read_group(
+                    domain + [("date", "<=", end), ("date_maturity", ">", end)],
+                    aggregates=["balance:sum"],
+                )[0][0]
         return result
 
     # ------------------------------------------------------------------

@@ -1,9 +1,10 @@
-from datetime import datetime, time, timedelta
+from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..rules.kpi import effectiveness
+from .recouvrement_level import CHANNELS
 from .recouvrement_policy import DEBTOR_TYPES
-from .selections import PERFORMED_STATES
 
 
 class RecouvrementKpiDashboard(models.TransientModel):
@@ -283,8 +284,8 @@ class RecouvrementKpiDashboard(models.TransientModel):
     def action_open_months(self):
         """DSO and CEI over the 12 months, as a line chart."""
         self.ensure_one()
-        fig = self.env["recouvrement.kpi"]._figures(
-            self.company_id, self.date_from, self.date_to, **self._filters()
+        fig = self.env["recouvrement.kpi"]._figures_receivables(
+            self.company_id, self.date_from, self.date_to, self._filters()
         )
         self.env["recouvrement.kpi.month"].search(
             [("dashboard_id", "=", self.id)]
@@ -316,21 +317,39 @@ class RecouvrementKpiDashboard(models.TransientModel):
         return action
 
     def action_open_effectiveness(self):
-        """Reminder lines performed in the period, by level and channel."""
-        start = datetime.combine(self.date_from, time.min)
-        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
-        return self._open(
-            "recouvrement.action.line",
-            self.env._("Invoices reminded"),
-            [
-                ("company_id", "=", self.company_id.id),
-                ("action_id.state", "in", PERFORMED_STATES),
-                ("action_id.contact_date", ">=", start),
-                ("action_id.contact_date", "<", end),
-            ],
-            views="list",
-            context={"create": False, "group_by": ["level_id"]},
+        """Effectiveness of the reminders of the period per level and
+        channel, as a bar chart."""
+        self.ensure_one()
+        Kpi = self.env["recouvrement.kpi"]
+        performed = Kpi._performed_lines(
+            self.company_id, self.date_from, self.date_to, self._filters()
         )
+        groups = defaultdict(list)
+        for _action, level_id, channel, _user, amount, payments in performed:
+            groups[(level_id, channel)].append((amount, payments))
+        Row = self.env["recouvrement.kpi.effectiveness"]
+        Row.search([("dashboard_id", "=", self.id)]).unlink()
+        rows = []
+        for (level_id, channel), reminders in groups.items():
+            figures = effectiveness(reminders)
+            rows.append(
+                {
+                    "dashboard_id": self.id,
+                    "level_id": level_id,
+                    "channel": channel,
+                    "amount": figures["amount"],
+                    "paid_7": figures["paid_7"],
+                    "paid_15": figures["paid_15"],
+                    "paid_30": figures["paid_30"],
+                    "median_days": figures["median_days"] or 0.0,
+                }
+            )
+        Row.create(rows)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recouvrement_amiable.action_recouvrement_kpi_effectiveness"
+        )
+        action["domain"] = [("dashboard_id", "=", self.id)]
+        return action
 
 
 class RecouvrementKpiMonth(models.TransientModel):
@@ -349,3 +368,31 @@ class RecouvrementKpiMonth(models.TransientModel):
     cei = fields.Float(string="CEI (%)", digits=(16, 2), aggregator="avg")
     receivables = fields.Monetary(aggregator="max")
     sales = fields.Monetary()
+
+
+class RecouvrementKpiEffectiveness(models.TransientModel):
+    """Effectiveness of one level and channel, for the dashboard's charts."""
+
+    _name = "recouvrement.kpi.effectiveness"
+    _description = "Recouvrement dashboard: effectiveness"
+    _order = "level_id, channel"
+
+    dashboard_id = fields.Many2one(
+        "recouvrement.kpi.dashboard", required=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    level_id = fields.Many2one("recouvrement.level", string="Dunning level")
+    channel = fields.Selection(CHANNELS)
+    amount = fields.Monetary(string="Reminded")
+    paid_7 = fields.Float(
+        string="Paid within 7 days (%)", digits=(16, 2), aggregator="avg"
+    )
+    paid_15 = fields.Float(
+        string="Paid within 15 days (%)", digits=(16, 2), aggregator="avg"
+    )
+    paid_30 = fields.Float(
+        string="Paid within 30 days (%)", digits=(16, 2), aggregator="avg"
+    )
+    median_days = fields.Float(
+        string="Median days to payment", digits=(16, 1), aggregator="avg"
+    )

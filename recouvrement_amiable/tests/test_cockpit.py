@@ -312,3 +312,13 @@ class TestCockpit(RecouvrementCommon):
         rows = self.env["recouvrement.kpi.month"].search(months["domain"])
         self.assertEqual(len(rows), 12)
         self.assertEqual(rows[-1].dso, 84.0)
+        rows = self.env["recouvrement.kpi.effectiveness"].search(
+            board.action_open_effectiveness()["domain"]
+        )
+        self.assertRecordValues(
+            rows.sorted(lambda r: r.level_id.days),
+            [
+                {"level_id": self.levels[7].id, "channel": "email", "paid_7": 100.0},
+                {"level_id": self.levels[30].id, "channel": "letter", "paid_7": 33.33},
+            ],
+        )
