@@ -53,6 +53,8 @@
         "data/recouvrement_proof_data.xml",
         "wizards/recouvrement_proof_entry_views.xml",
         "views/recouvrement_proof_views.xml",
+        "report/recouvrement_court_file_report.xml",
+        "views/recouvrement_court_file_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -24,3 +24,5 @@ from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
+from . import recouvrement_court_file_documents
+from . import recouvrement_court_file
