@@ -64,6 +64,8 @@
         # --- doubtful receivables ---
         "data/recouvrement_doubtful_data.xml",
         "views/recouvrement_doubtful_views.xml",
+        "report/recouvrement_court_file_report.xml",
+        "views/recouvrement_court_file_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -40,3 +40,5 @@ from . import recouvrement_kpi_dashboard
 from . import recouvrement_proceeding
 from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
+from . import recouvrement_court_file_documents
+from . import recouvrement_court_file

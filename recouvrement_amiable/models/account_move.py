@@ -22,6 +22,8 @@ RECOUVREMENT_FEATURE_MODELS = (
     "recouvrement.debtor.answer",
     # --- proceedings ---
     "recouvrement.proceeding",
+    # --- court file ---
+    "recouvrement.court.file",
 )
 
 
@@ -569,3 +571,36 @@ class AccountMove(models.Model):
         string="Doubtful receivable closings",
         copy=False,
     )
+    # --- court file ---
+
+    recouvrement_judicial = fields.Boolean(
+        string="Judicial",
+        compute="_compute_recouvrement_judicial",
+        search="_search_recouvrement_judicial",
+        help="Sent to court (small claims or order for payment): reminders "
+        "stop, and no payment plan or agency takes it.",
+    )
+
+    def _compute_recouvrement_judicial(self):
+        files = self.env["recouvrement.court.file"]._judicial_files_of(
+            self._origin.filtered("id")
+        )
+        judicial = set(files.move_ids.ids)
+        for move in self:
+            move.recouvrement_judicial = move._origin.id in judicial
+
+    def _search_recouvrement_judicial(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on “Judicial”."))
+        # sudo: see recouvrement.court.file._judicial_files_of.
+        files = (
+            self.env["recouvrement.court.file"]
+            .sudo()
+            .search([("state", "in", ("prepared", "filed"))])
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", files.move_ids.ids)]
+
+    def action_recouvrement_prepare_court_file(self):
+        """The selected invoices in a new court file (server action)."""
+        return self.env["recouvrement.court.file"]._action_open_for(self)

@@ -359,6 +359,19 @@ class RecouvrementCase(models.Model):
                     invoices=", ".join(wrong.mapped("display_name")),
                 )
             )
+        # --- court file --- an invoice sent to court stays with the court.
+        judicial = self.env["recouvrement.court.file"]._recouvrement_blocked_moves(
+            moves, fields.Date.context_today(self)
+        )
+        if judicial:
+            raise UserError(
+                self.env._(
+                    "These invoices were sent to court: %(invoices)s.",
+                    invoices=", ".join(
+                        moves.browse(list(judicial)).mapped("display_name")
+                    ),
+                )
+            )
         if len(moves.company_id) > 1:
             raise UserError(
                 self.env._(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .recouvrement_case import ACTING_NAMES, FILE_FORMATS
 from .recouvrement_doubtful_rule import _check_rate as _check_doubtful_rate
@@ -549,3 +549,55 @@ class ResPartner(models.Model):
     def _check_recouvrement_doubtful_rate(self):
         for partner in self:
             _check_doubtful_rate(self.env, partner.recouvrement_doubtful_rate)
+
+    # --- court file ---
+
+    recouvrement_judicial_count = fields.Integer(
+        string="Judicial invoices",
+        compute="_compute_recouvrement_judicial_count",
+        help="Invoices of this customer sent to court: reminders stopped.",
+    )
+
+    def _compute_recouvrement_judicial_count(self):
+        # sudo: see recouvrement.court.file._judicial_files_of.
+        files = (
+            self.env["recouvrement.court.file"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("prepared", "filed")),
+                ]
+            )
+        )
+        for partner in self:
+            partner.recouvrement_judicial_count = len(
+                files.filtered(
+                    lambda f, p=partner: f.partner_id == p.commercial_partner_id
+                ).move_ids
+            )
+
+    def action_recouvrement_prepare_court_file(self):
+        """A court file of the customer's overdue invoices that no agency or
+        payment plan holds and no other court file has."""
+        self.ensure_one()
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ("recouvrement_judicial", "=", False),
+                ("recouvrement_with_agency", "=", False),
+            ]
+        )
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no overdue invoice to claim in court.",
+                    customer=self.commercial_partner_id.display_name,
+                )
+            )
+        return self.env["recouvrement.court.file"]._action_open_for(moves)

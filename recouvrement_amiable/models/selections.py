@@ -96,7 +96,12 @@ SCHEDULE_FIELDS = (
 )
 # Feature models whose blocking reasons forbid a plan (disputed invoice,
 # invoice handed to an agency).
-EXCLUDING_FEATURES = ("recouvrement.dispute", "recouvrement.case")
+EXCLUDING_FEATURES = (
+    "recouvrement.dispute",
+    "recouvrement.case",
+    # --- court file --- invoices sent to court
+    "recouvrement.court.file",
+)
 
 # Disputes.
 DISPUTE_STATES = [

@@ -22,3 +22,4 @@ from . import test_doubtful
 
 # --- reminders in production ---
 from . import test_reminder_attachments
+from . import test_court_file
