@@ -56,6 +56,7 @@
         # --- doubtful receivables ---
         "data/recouvrement_doubtful_data.xml",
         "views/recouvrement_doubtful_views.xml",
+        "wizards/recouvrement_write_off_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {
