@@ -267,3 +267,32 @@ class TestDoubtful(RecouvrementCommon):
         invoice = self.taxed_invoice(self.debtor, 1000.0)
         with self.assertRaisesRegex(UserError, "not time-barred"):
             self.write_off(invoice, "prescription")
+
+    def test_rules_overdue_and_level(self):
+        self.env["recouvrement.doubtful.rule"].create(
+            [
+                {
+                    "policy_id": self.policy_pro.id,
+                    "trigger": "overdue",
+                    "days": 90,
+                    "rate": 25.0,
+                },
+                {
+                    "policy_id": self.policy_pro.id,
+                    "trigger": "level",
+                    "level_id": self.levels[45].id,
+                    "rate": 40.0,
+                },
+            ]
+        )
+        old = self.taxed_invoice(self.debtor, 1000.0, days_late=120)
+        recent = self.taxed_invoice(self.debtor, 500.0, days_late=60)
+        self.taxed_invoice(self.garage, 800.0, days_late=60)  # nothing matches
+        self.reminder(self.debtor, recent, self.levels[45], contact=NOW)
+        closing = self.closing(TODAY)
+        self.assertEqual(closing.line_ids.partner_id, self.debtor)
+        self.assertEqual(closing.line_ids.invoice_ids, old | recent)
+        # The debtor's line takes the highest rate of its invoices.
+        self.assertEqual(closing.line_ids.rate, 40.0)
+        self.assertAlmostEqual(closing.line_ids.amount_total, 1800.00, places=2)
+        self.assertAlmostEqual(closing.line_ids.depreciation, 600.00, places=2)
