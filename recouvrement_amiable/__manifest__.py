@@ -66,6 +66,7 @@
         "views/recouvrement_doubtful_views.xml",
         "report/recouvrement_court_file_report.xml",
         "views/recouvrement_court_file_views.xml",
+        "wizards/recouvrement_write_off_views.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

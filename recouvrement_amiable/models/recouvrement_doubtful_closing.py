@@ -153,6 +153,25 @@ class RecouvrementDoubtfulClosing(models.Model):
                 result[debtor][move] = max(matched)
         return result
 
+    def _booked_depreciations(self):
+        """{debtor: depreciation on its 491 account up to the closing date}:
+        read from the ledger, so that write-offs and entries made by hand
+        count."""
+        self.ensure_one()
+        account = self.company_id._recouvrement_doubtful_accounts()["provision"]
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("account_id", "=", account.id),
+                ("parent_state", "=", "posted"),
+                ("date", "<=", self.date),
+                ("partner_id", "!=", False),
+            ],
+            groupby=["partner_id"],
+            aggregates=["balance:sum"],
+        )
+        return {partner: -balance for partner, balance in groups}
+
     def action_compute(self):
         """Propose one line per debtor: the doubtful invoices, their
         amounts, the rate (the debtor's, else the highest rule's), and the
@@ -164,9 +183,8 @@ class RecouvrementDoubtfulClosing(models.Model):
                     self.env._("A posted closing cannot be computed again.")
                 )
             closing.line_ids.unlink()
-            previous = closing._previous_closing()
-            closing.previous_id = previous
-            before = {line.partner_id: line for line in previous.line_ids}
+            closing.previous_id = closing._previous_closing()
+            before = closing._booked_depreciations()
             vals_list = []
             for debtor, invoices in closing._doubtful_invoices().items():
                 total = untaxed = 0.0
@@ -186,20 +204,18 @@ class RecouvrementDoubtfulClosing(models.Model):
                         "amount_total": total,
                         "amount_untaxed": untaxed,
                         "rate": own or max(invoices.values()),
-                        "previous_depreciation": before.pop(debtor).depreciation
-                        if debtor in before
-                        else 0.0,
+                        "previous_depreciation": before.pop(debtor, 0.0),
                     }
                 )
             # Debtors back to normal (or paid): their depreciation is reversed.
-            for debtor, line in before.items():
-                if line.depreciation:
+            for debtor, amount in before.items():
+                if not closing.currency_id.is_zero(amount):
                     vals_list.append(
                         {
                             "closing_id": closing.id,
                             "partner_id": debtor.id,
                             "rate": 0.0,
-                            "previous_depreciation": line.depreciation,
+                            "previous_depreciation": amount,
                         }
                     )
             Line.create(vals_list)

@@ -171,6 +171,12 @@ class RecouvrementPenalty(models.Model):
         roundings = {}  # currency id: (float rounding, Decimal rounding)
         indemnities = {}  # (EUR amount, currency id, company id): amount
         claims = {}
+        # --- proceedings --- interest stops at the opening judgment (L622-28)
+        judgments = {
+            partner.id: partner.recouvrement_proceeding_date
+            for partner in moves.commercial_partner_id
+            if partner.recouvrement_proceeding_date
+        }
         for move in moves:
             company = move.company_id
             debtor_type, rate_of = debtors[move.commercial_partner_id.id, company.id]
@@ -208,7 +214,10 @@ class RecouvrementPenalty(models.Model):
                         compute_interest(
                             amount,
                             due,
-                            on_date,
+                            min(
+                                on_date,
+                                judgments.get(move.commercial_partner_id.id, on_date),
+                            ),
                             table,
                             rate_of,
                             payments=line_payments,

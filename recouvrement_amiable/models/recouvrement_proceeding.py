@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import format_amount, format_date
+from odoo.tools.misc import format_date
 
 from ..rules import proceedings as rules
 from .recouvrement_case import ACTIVE_CASE_STATES
@@ -452,8 +452,13 @@ class RecouvrementProceeding(models.Model):
             )
         return lines
 
-    def _format(self, amount, currency=None):
-        return format_amount(self.env, amount, currency or self.currency_id)
+    def _declaration_lang(self):
+        """The declaration is written in French (filed with a French court's
+        mandataire): fr_FR when installed, else the mandataire's language."""
+        self.ensure_one()
+        if self.env["res.lang"]._lang_get("fr_FR"):
+            return "fr_FR"
+        return self.mandataire_id.lang or self.env.lang
 
     def action_print_declaration(self):
         self.ensure_one()

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import NOW, TODAY, RecouvrementCommon
@@ -17,9 +17,20 @@ class TestDoubtful(RecouvrementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.vat_account = cls.env["account.account"].create(
+            {
+                "code": "445719",
+                "name": "TVA collectée test",
+                "account_type": "liability_current",
+            }
+        )
         cls.vat20 = cls.env["account.tax"].create(
             {"name": "TVA 20 % test", "amount": 20.0, "type_tax_use": "sale"}
         )
+        (
+            cls.vat20.invoice_repartition_line_ids
+            | cls.vat20.refund_repartition_line_ids
+        ).filtered(lambda r: r.repartition_type == "tax").account_id = cls.vat_account
         cls.garage = cls.env["res.partner"].create(
             {"name": "Garage Petit SAS", "is_company": True}
         )
@@ -178,3 +189,110 @@ class TestDoubtful(RecouvrementCommon):
             .with_user(accountant)
             .search([("id", "=", closing.id)])
         )
+
+    def write_off(self, moves, reason, on_date=TODAY):
+        wizard = (
+            self.env["recouvrement.write.off"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create({"reason": reason, "date": on_date})
+        )
+        action = wizard.action_write_off()
+        if action.get("res_id"):
+            return self.env["account.move"].browse(action["res_id"])
+        return self.env["account.move"].search(action["domain"])
+
+    def test_write_off_vat_on_debits(self):
+        # LEGAL_FR §9: 1,200.00 incl. 200.00 VAT on debits, provision 500.00
+        # -> 654 1,000.00 + 44571 200.00 / 1,200.00; 491 500.00 / 7817 500.00.
+        invoice = self.taxed_invoice(self.debtor, 1000.0)
+        proceeding = self.proceeding(self.debtor, "liquidation")
+        self.debtor.recouvrement_doubtful_rate = 50.0
+        self.closing(TODAY).action_post()
+        with self.assertRaisesRegex(UserError, "insufficient assets"):
+            self.write_off(invoice, "liquidation")
+        proceeding.action_close_insufficient()
+        entries = self.write_off(invoice, "liquidation")
+        self.assertIn(invoice.payment_state, ("paid", "reversed"))
+        credit_note = entries.filtered(lambda m: m.move_type == "out_refund")
+        self.assertAlmostEqual(credit_note.amount_total, 1200.00, places=2)
+        self.assertAlmostEqual(credit_note.amount_tax, 200.00, places=2)
+        self.assertEqual(self.balance(credit_note, "loss_year"), 1000.00)
+        vat = credit_note.line_ids.filtered("tax_line_id")
+        self.assertEqual(vat.account_id, self.vat_account)
+        self.assertAlmostEqual(sum(vat.mapped("balance")), 200.00, places=2)
+        self.assertEqual(self.balance(entries, "provision", self.debtor), 500.00)
+        self.assertEqual(self.balance(entries, "reversal", self.debtor), -500.00)
+        for entry in entries:
+            self.assertEqual(round(sum(entry.line_ids.mapped("balance")), 2), 0.0)
+        # The next closing finds nothing left to depreciate.
+        self.assertFalse(self.closing(TODAY + timedelta(days=38)).line_ids)
+
+    def test_write_off_vat_on_receipts(self):
+        self.company.tax_exigibility = True
+        transition = self.env["account.account"].create(
+            {
+                "code": "445740",
+                "name": "TVA en attente test",
+                "account_type": "liability_current",
+                "reconcile": True,
+            }
+        )
+        self.vat20.write(
+            {
+                "tax_exigibility": "on_payment",
+                "cash_basis_transition_account_id": transition.id,
+            }
+        )
+        invoice = self.taxed_invoice(self.debtor, 1000.0, days_late=2000)
+        self.assertTrue(invoice.recouvrement_prescription_date <= TODAY)
+        entries = self.write_off(invoice, "prescription")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(entries), 1)
+        # Claim of an earlier year, no VAT to recover: 6544 1,200.00.
+        self.assertEqual(self.balance(entries, "loss_earlier"), 1200.00)
+        self.assertAlmostEqual(
+            sum(entries.line_ids.mapped("credit")), 1200.00, places=2
+        )
+        self.assertFalse(entries.line_ids.filtered("tax_line_id"))
+        # The VAT was never due: no cash-basis entry moved it.
+        self.assertFalse(
+            self.env["account.move"].search(
+                [("tax_cash_basis_origin_move_id", "=", invoice.id)]
+            )
+        )
+        with self.assertRaisesRegex(UserError, "still due"):
+            self.write_off(invoice, "prescription")
+
+    def test_write_off_not_time_barred(self):
+        invoice = self.taxed_invoice(self.debtor, 1000.0)
+        with self.assertRaisesRegex(UserError, "not time-barred"):
+            self.write_off(invoice, "prescription")
+
+    def test_rules_overdue_and_level(self):
+        self.env["recouvrement.doubtful.rule"].create(
+            [
+                {
+                    "policy_id": self.policy_pro.id,
+                    "trigger": "overdue",
+                    "days": 90,
+                    "rate": 25.0,
+                },
+                {
+                    "policy_id": self.policy_pro.id,
+                    "trigger": "level",
+                    "level_id": self.levels[45].id,
+                    "rate": 40.0,
+                },
+            ]
+        )
+        old = self.taxed_invoice(self.debtor, 1000.0, days_late=120)
+        recent = self.taxed_invoice(self.debtor, 500.0, days_late=60)
+        self.taxed_invoice(self.garage, 800.0, days_late=60)  # nothing matches
+        self.reminder(self.debtor, recent, self.levels[45], contact=NOW)
+        closing = self.closing(TODAY)
+        self.assertEqual(closing.line_ids.partner_id, self.debtor)
+        self.assertEqual(closing.line_ids.invoice_ids, old | recent)
+        # The debtor's line takes the highest rate of its invoices.
+        self.assertEqual(closing.line_ids.rate, 40.0)
+        self.assertAlmostEqual(closing.line_ids.amount_total, 1800.00, places=2)
+        self.assertAlmostEqual(closing.line_ids.depreciation, 600.00, places=2)

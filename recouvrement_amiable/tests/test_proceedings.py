@@ -78,6 +78,10 @@ class TestProceedings(RecouvrementCommon):
         self.assertAlmostEqual(proceeding.declared_amount, 1252.20, places=2)
         self.assertAlmostEqual(proceeding.paid_after_amount, 100.00, places=2)
 
+        # Interest stops at the judgment, whatever the date asked.
+        claims = self.env["recouvrement.penalty"]._recouvrement_claims(late, TODAY)
+        self.assertAlmostEqual(claims[late.id].interest, 12.20, places=2)
+
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html(
@@ -172,3 +176,26 @@ class TestProceedings(RecouvrementCommon):
             .with_user(outsider)
             .search([("id", "=", proceeding.id)])
         )
+
+    def test_declaration_in_french_and_foreign_currency(self):
+        chf = self.setup_other_currency("CHF", rates=[("2026-01-01", 2.0)])
+        invoice = self.invoice(self.debtor, 1000.0, days_late=-5, currency=chf)
+        proceeding = self.open_proceeding()
+        line = proceeding._declaration_lines()[0]
+        self.assertEqual(line["move"], invoice)
+        self.assertAlmostEqual(line["total"], 1000.00, places=2)
+        # Converted at the rate of the judgment date: 1,000.00 CHF = 500.00.
+        self.assertAlmostEqual(proceeding.declared_amount, 500.00, places=2)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["recouvrement_amiable"], ["fr_FR"], overwrite=True
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "recouvrement_amiable.action_report_claim_declaration", proceeding.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("Déclaration de créance", html)
+        self.assertIn("Créance chirographaire", html)

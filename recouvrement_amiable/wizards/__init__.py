@@ -5,3 +5,4 @@ from . import recouvrement_penalty_invoice
 from . import recouvrement_start
 from . import recouvrement_previous_reminder
 from . import recouvrement_proof_entry
+from . import recouvrement_write_off
