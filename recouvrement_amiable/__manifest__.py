@@ -50,6 +50,7 @@
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
         "views/recouvrement_debtor_page_views.xml",
+        "views/debtor_account_templates.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

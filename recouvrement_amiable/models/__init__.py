@@ -27,3 +27,6 @@ from . import recouvrement_penalty
 from . import recouvrement_portal_access
 from . import recouvrement_debtor_answer
 from . import account_partial_reconcile
+
+# --- debtor page ---
+from . import recouvrement_debtor_account

@@ -11,3 +11,6 @@ from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
 from . import test_debtor_link
+
+# --- debtor page ---
+from . import test_debtor_account
