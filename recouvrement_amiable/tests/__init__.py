@@ -14,3 +14,4 @@ from . import test_debtor_link
 
 # --- debtor page ---
 from . import test_debtor_account
+from . import test_debtor_account_tour
