@@ -67,6 +67,7 @@
         "report/recouvrement_court_file_report.xml",
         "views/recouvrement_court_file_views.xml",
         "wizards/recouvrement_write_off_views.xml",
+        "views/debtor_account_templates.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -1,2 +1,5 @@
 from . import portal
 from . import plan_portal
+
+# --- debtor page ---
+from . import debtor_account

@@ -42,3 +42,5 @@ from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
 from . import recouvrement_court_file_documents
 from . import recouvrement_court_file
+# --- debtor page ---
+from . import recouvrement_debtor_account
