@@ -19,6 +19,9 @@
         "portal",
         # company working calendar: public holidays for calls and SMS
         "resource",
+        # --- debtor payment --- online payment of invoices from the debtor's
+        # account page through Odoo's payment providers
+        "account_payment",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers", "stdnum"]},
     "data": [
@@ -50,6 +53,7 @@
         "wizards/recouvrement_penalty_invoice_views.xml",
         "views/recouvrement_penalty_views.xml",
         "views/recouvrement_debtor_page_views.xml",
+        "views/debtor_payment_templates.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

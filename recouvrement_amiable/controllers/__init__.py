@@ -1,2 +1,5 @@
 from . import portal
 from . import plan_portal
+
+# --- debtor payment ---
+from . import debtor_payment

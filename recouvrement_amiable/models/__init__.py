@@ -27,3 +27,7 @@ from . import recouvrement_penalty
 from . import recouvrement_portal_access
 from . import recouvrement_debtor_answer
 from . import account_partial_reconcile
+
+# --- debtor payment ---
+from . import recouvrement_portal_payment
+from . import payment_transaction

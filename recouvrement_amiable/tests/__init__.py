@@ -11,3 +11,4 @@ from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
 from . import test_debtor_link
+from . import test_debtor_payment
