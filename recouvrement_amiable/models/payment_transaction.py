@@ -1,5 +1,7 @@
 from odoo import SUPERUSER_ID, fields, models
 
+from .selections import PENDING_STATES
+
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -27,3 +29,43 @@ class PaymentTransaction(models.Model):
                 else self.partner_id
             )
             debtor.message_post(body=message, author_id=author.id)
+
+    def _post_process(self):
+        """Reminders stop at once: the reminders not yet sent whose invoices
+        a payment settled are cancelled (the next run plans none)."""
+        super()._post_process()
+        settled = self.filtered(lambda tx: tx.state == "done").invoice_ids.filtered(
+            lambda move: move.currency_id.is_zero(move.amount_residual)
+        )
+        if not settled:
+            return
+        # sudo: the payer is the debtor (often a public visitor); the
+        # reminders are the collectors' records.
+        actions = (
+            self.env["recouvrement.action"]
+            .sudo()
+            .search(
+                [
+                    ("state", "in", PENDING_STATES),
+                    ("line_ids.move_id", "in", settled.ids),
+                ]
+            )
+            .filtered(
+                lambda action: all(
+                    move.currency_id.is_zero(move.amount_residual)
+                    for move in action.line_ids.move_id
+                )
+            )
+        )
+        if not actions:
+            return
+        actions.action_cancel()
+        for action in actions:
+            action.partner_id.message_post(
+                body=self.env._(
+                    "Reminder %(reminder)s cancelled: its invoices were paid online.",
+                    reminder=action.name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -7,6 +7,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common import NOW, TODAY, RecouvrementCommon
+
+YESTERDAY = TODAY - timedelta(days=1)
 
 
 class DebtorPaymentCommon(RecouvrementCommon):
@@ -144,6 +146,35 @@ class TestDebtorPaymentDone(DebtorPaymentCommon):
         self.pay(partial, 120.40)
         selection = self._selection(paid + partial)
         self.assertEqual(selection.amount, 1579.60)
+        # A reminder planned but not sent yet (waiting for its moment) about
+        # the invoices paid, and one about an invoice left open.
+        waiting = self.reminder(
+            self.debtor,
+            paid,
+            self.levels[7],
+            state="waiting",
+            contact=False,
+            planned_date=YESTERDAY,
+        )
+        waiting.line_ids = [
+            Command.create(
+                {
+                    "move_id": partial.id,
+                    "level_id": self.levels[7].id,
+                    "date_due": partial.invoice_date_due,
+                    "amount_residual": partial.amount_residual,
+                    "amount_residual_currency": partial.amount_residual,
+                }
+            )
+        ]
+        still_due = self.reminder(
+            self.debtor,
+            other,
+            self.levels[7],
+            state="waiting",
+            contact=False,
+            planned_date=YESTERDAY,
+        )
         tx = (
             self.env["payment.transaction"]
             .sudo()
@@ -173,13 +204,18 @@ class TestDebtorPaymentDone(DebtorPaymentCommon):
             self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
             self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(other.amount_residual, 300.0)
+        self.assertEqual(waiting.state, "cancelled")
+        self.assertEqual(still_due.state, "waiting")
+        still_due.action_cancel()
         self.assertEqual(self._selection(paid + partial).state, "paid")
         # Written in the debtor's chatter.
         self.assertIn(
             tx.reference,
             " ".join(str(body) for body in self.debtor.message_ids.mapped("body")),
         )
-        # The next run plans the unpaid invoice only.
+        # The next run plans the unpaid invoice only (a reminder not sent
+        # yet holds the debtor's next one back: cancel it, as a collector
+        # would).
         actions = self.run_dunning().filtered(lambda a: a.partner_id == self.debtor)
         self.assertEqual(actions.line_ids.move_id, other)
 
