@@ -19,6 +19,9 @@
         "portal",
         # company working calendar: public holidays for calls and SMS
         "resource",
+        # --- debtor payment --- online payment of invoices from the debtor's
+        # account page through Odoo's payment providers
+        "account_payment",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers", "stdnum"]},
     "data": [
@@ -68,6 +71,7 @@
         "views/recouvrement_court_file_views.xml",
         "wizards/recouvrement_write_off_views.xml",
         "views/debtor_account_templates.xml",
+        "views/debtor_payment_templates.xml",
         "views/recouvrement_menus.xml",
     ],
     "assets": {

@@ -3,3 +3,5 @@ from . import plan_portal
 
 # --- debtor page ---
 from . import debtor_account
+# --- debtor payment ---
+from . import debtor_payment

@@ -44,3 +44,6 @@ from . import recouvrement_court_file_documents
 from . import recouvrement_court_file
 # --- debtor page ---
 from . import recouvrement_debtor_account
+# --- debtor payment ---
+from . import recouvrement_portal_payment
+from . import payment_transaction

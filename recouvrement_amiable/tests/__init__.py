@@ -26,3 +26,4 @@ from . import test_court_file
 # --- debtor page ---
 from . import test_debtor_account
 from . import test_debtor_account_tour
+from . import test_debtor_payment
