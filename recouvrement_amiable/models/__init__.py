@@ -42,8 +42,10 @@ from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
 from . import recouvrement_court_file_documents
 from . import recouvrement_court_file
+
 # --- debtor page ---
 from . import recouvrement_debtor_account
+
 # --- debtor payment ---
 from . import recouvrement_portal_payment
 from . import payment_transaction

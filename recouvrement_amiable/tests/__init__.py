@@ -23,6 +23,7 @@ from . import test_doubtful
 # --- reminders in production ---
 from . import test_reminder_attachments
 from . import test_court_file
+
 # --- debtor page ---
 from . import test_debtor_account
 from . import test_debtor_account_tour
