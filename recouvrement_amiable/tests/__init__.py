@@ -10,3 +10,4 @@ from . import test_mail_template
 from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
+from . import test_dunning_run_batches
