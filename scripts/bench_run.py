@@ -196,8 +196,10 @@ def step_dunning():
     def dunning():
         if batch == "cron":
             # What runs every day: the cron, in batches of debtors committed
-            # one after the other (this database is a throwaway copy).
-            Run._cron_run_dunning()
+            # one after the other (this database is a throwaway copy), called
+            # again while it reports debtors remaining, as Odoo does.
+            while Run._cron_run_dunning():
+                pass
             return Run.search([], order="id desc", limit=1)
         return Run._execute(on_date, env.company, batch_size=int(batch))
 

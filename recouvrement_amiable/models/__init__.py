@@ -5,6 +5,7 @@ from . import recouvrement_action_portal
 from . import recouvrement_action_proof
 from . import recouvrement_action
 from . import recouvrement_action_line
+from . import recouvrement_run_batches
 from . import recouvrement_run
 from . import account_move
 from . import res_company

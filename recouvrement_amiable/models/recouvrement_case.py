@@ -508,10 +508,10 @@ class RecouvrementCase(models.Model):
                     "export_id": export.id,
                 }
             )
-        # The file is written in the background (plain Python) while the
-        # cases, their notes and the reminders go to the database, then
-        # attached.
-        attach_files = export._start_files(
+        # The file is written from the data gathered (plain Python), then
+        # attached once the cases, their notes and the reminders are in the
+        # database.
+        attach_files = export._prepare_files(
             [
                 (vals["name"], debtor, debtor_moves, vals["mandate_ref"])
                 for vals, (debtor, debtor_moves) in zip(

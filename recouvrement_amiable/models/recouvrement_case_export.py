@@ -10,7 +10,6 @@ from ..rules.agency_file import (
     Reminder,
     build_files,
 )
-from ..tools import background
 from .recouvrement_case import FILE_FORMATS
 from .selections import PERFORMED_STATES
 
@@ -94,15 +93,15 @@ class RecouvrementCaseExport(models.Model):
     # The file
     # ------------------------------------------------------------------
 
-    def _start_files(self, file_cases, penalties, in_company):
-        """Gather the data of the file and start writing it in the
-        background (plain Python, in a process of its own); returns the
-        function that waits for it, attaches it to this export and returns
-        the attachments. The caller goes on with its database work meanwhile.
-        ``file_cases``: [(case reference, debtor, invoices, mandate
-        reference)], the cases of the file, in their order; ``penalties``
-        and ``in_company``: {invoice id: (interest, indemnity)} in the
-        invoice's and in the company's currency."""
+    def _prepare_files(self, file_cases, penalties, in_company):
+        """Write the file of this export from the data of its cases, in this
+        process (plain Python, ``rules.agency_file``); returns the function
+        that attaches it to the export and returns the attachments, called
+        once the export's cases exist. ``file_cases``: [(case reference,
+        debtor, invoices, mandate reference)], the cases of the file, in
+        their order; ``penalties`` and ``in_company``: {invoice id:
+        (interest, indemnity)} in the invoice's and in the company's
+        currency."""
         self.ensure_one()
         export = self.with_context(lang=self.agency_id.lang or self.env.lang)
         debtors, invoices, reminders = export._file_data(
@@ -113,8 +112,7 @@ class RecouvrementCaseExport(models.Model):
             agency=self.agency_id.name,
             ref=self.name,
         )
-        files = background.start_process(
-            build_files,
+        files = build_files(
             debtors,
             invoices,
             reminders,
@@ -125,7 +123,7 @@ class RecouvrementCaseExport(models.Model):
             title=title,
             author=self.company_id.name,
         )
-        return lambda: self._attach_files(files.result())
+        return lambda: self._attach_files(files)
 
     def _attach_files(self, files):
         """Attach ``files`` [(name, content, mimetype)] to this export."""
@@ -147,7 +145,7 @@ class RecouvrementCaseExport(models.Model):
 
     def _file_data(self, file_cases, penalties, in_company):
         """The plain dataclasses of the agency file: (debtors, invoices,
-        reminders) of ``file_cases`` (see ``_start_files``). Only what the
+        reminders) of ``file_cases`` (see ``_prepare_files``). Only what the
         agency needs: no internal note."""
         # The invoices read as given (their environment: the cases').
         moves = (file_cases[0][2] if file_cases else self.env["account.move"]).browse(

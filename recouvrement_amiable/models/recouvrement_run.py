@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import split_every
 
 from ..rules.dunning import OpenInvoice, plan_reminder
+from . import recouvrement_run_batches
 from .selections import (
     OPEN_CREDIT_DOMAIN,
     OPEN_RECEIVABLE_DOMAIN,
@@ -28,6 +29,7 @@ class RecouvrementRun(models.Model):
     """
 
     _name = "recouvrement.run"
+    _inherit = ["recouvrement.run.batches"]
     _description = "Dunning run"
     _order = "id desc"
 
@@ -58,15 +60,28 @@ class RecouvrementRun(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _execute(self, on_date, companies=None, batch_size=0, progress=None):
+    def _execute(self, on_date, companies=None, batch_size=0):
         """Run the dunning for ``companies`` (default: the user's) on
-        ``on_date``. ``batch_size`` debtors are planned and performed at a
-        time; ``progress(done, remaining)`` is called after each batch (the
-        cron commits there)."""
+        ``on_date``, all of it in the caller's transaction ("Run now",
+        ``run_dunning``), ``batch_size`` debtors planned and performed at a
+        time. Raises a ``UserError`` when another run is in progress."""
+        self._lock_or_raise()
+        run = self._start(on_date, companies or self.env.companies)
+        run._continue(batch_size)
+        return run
+
+    @api.model
+    def _start(self, on_date, companies, state="done"):
+        """Create the run of ``on_date``: settle promises to pay, perform
+        the actions of earlier runs whose moment has come and retry the
+        failed ones. The debtors are planned by ``_continue``."""
         started = time.monotonic()
-        companies = companies or self.env.companies
         run = self.create(
-            {"date": on_date, "company_ids": [fields.Command.set(companies.ids)]}
+            {
+                "date": on_date,
+                "company_ids": [fields.Command.set(companies.ids)],
+                "state": state,
+            }
         )
         Action = self.env["recouvrement.action"]
         now = fields.Datetime.now()
@@ -74,8 +89,6 @@ class RecouvrementRun(models.Model):
         broken = Action.with_context(allowed_company_ids=companies.ids)._check_promises(
             on_date
         )
-        skip_delay = {(a.company_id.id, a.partner_id.id) for a in broken}
-
         # Actions of earlier runs whose moment has come, and failures to retry.
         earlier = Action.search(
             [
@@ -88,23 +101,9 @@ class RecouvrementRun(models.Model):
             ]
         )
         performed = earlier._perform_due_now(now)
-
-        debtors, credits = run._gather(on_date, companies)
-        keys = sorted(debtors)
-        done = 0
-        for chunk in split_every(batch_size or max(len(keys), 1), keys):
-            actions = run._plan(
-                on_date, {key: debtors[key] for key in chunk}, credits, skip_delay
-            )
-            performed |= actions._perform_due_now(now)
-            done += len(chunk)
-            if progress:
-                progress(done, len(keys) - done)
-        # --- cockpit --- the day's open invoices by level and age
-        self.env["recouvrement.kpi.snapshot"]._take(companies, on_date, run)
         run.write(
             {
-                "debtor_count": len(keys),
+                "broken_promise_ids": [fields.Command.set(broken.ids)],
                 "performed_count": len(
                     performed.filtered(lambda a: a.state in PERFORMED_STATES)
                 ),
@@ -112,42 +111,94 @@ class RecouvrementRun(models.Model):
                 "duration": time.monotonic() - started,
             }
         )
-        _logger.info(
-            "dunning run %s: %d debtors, %d actions created, %d performed in %.1fs",
-            on_date,
-            len(keys),
-            len(run.action_ids),
-            run.performed_count,
-            run.duration,
-        )
         return run
 
-    @api.model
-    def _cron_run_dunning(self, batch_size=200):
-        """Daily cron: every company, debtors in batches, committing between
-        batches and reporting progress (a restarted run creates nothing twice)."""
-        cron = self.env["ir.cron"]
-
-        def progress(done, remaining):
-            cron._notify_progress(done=done, remaining=remaining)
-            # Commit between batches: what is done survives a later failure,
-            # and the run is idempotent for the day, so a restart resumes.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-        # sudo: the cron's user may not belong to every company; the cron
-        # runs the dunning of all of them.
-        companies = self.env["res.company"].sudo().search([])
-        self.sudo().with_context(allowed_company_ids=companies.ids)._execute(
-            fields.Date.context_today(self),
-            companies,
-            batch_size=batch_size,
-            progress=progress,
-        )
+    def _continue(self, batch_size=0, deadline=None, after_batch=None):
+        """Plan and perform the debtors of the run not done yet, in batches
+        of ``batch_size`` (0: all at once), until no debtor remains or,
+        after a batch, ``_clock()`` passes ``deadline``. After each batch,
+        ``after_batch(run, remaining)`` is called (the cron commits there);
+        when it returns False, the run stops. Returns how many debtors
+        remain, None if ``after_batch`` stopped the run."""
+        self.ensure_one()
+        started = time.monotonic()
+        debtors, credits = self._gather(self.date, self.company_ids)
+        resume = (self.resume_company_id, self.resume_partner_id)
+        keys = sorted(key for key in debtors if key > resume)
+        skip_delay = {
+            (a.company_id.id, a.partner_id.id) for a in self.broken_promise_ids
+        }
+        now = fields.Datetime.now()
+        remaining = len(keys)
+        for chunk in split_every(batch_size or max(len(keys), 1), keys):
+            actions = self._plan(
+                self.date, {key: debtors[key] for key in chunk}, credits, skip_delay
+            )
+            performed = actions._perform_due_now(now)
+            remaining -= len(chunk)
+            self.write(
+                {
+                    "resume_company_id": chunk[-1][0],
+                    "resume_partner_id": chunk[-1][1],
+                    "done_count": self.done_count + len(chunk),
+                    "debtor_count": self.done_count + len(chunk) + remaining,
+                    "performed_count": self.performed_count
+                    + len(performed.filtered(lambda a: a.state in PERFORMED_STATES)),
+                    "failed_count": self.failed_count
+                    + len(performed.filtered(lambda a: a.state == "failed")),
+                    "state": self.state if remaining else "done",
+                    "duration": self.duration + time.monotonic() - started,
+                }
+            )
+            started = time.monotonic()
+            if after_batch and not after_batch(self, remaining):
+                return None
+            if (
+                remaining
+                and deadline is not None
+                and recouvrement_run_batches._clock() >= deadline
+            ):
+                break
+        if not keys:
+            self.write(
+                {
+                    "state": "done",
+                    "debtor_count": self.done_count,
+                    "duration": self.duration + time.monotonic() - started,
+                }
+            )
+            if after_batch and not after_batch(self, 0):
+                return None
+        if not remaining:
+            # --- cockpit --- the day's open invoices by level and age
+            self.env["recouvrement.kpi.snapshot"]._take(
+                self.company_ids, self.date, self
+            )
+            _logger.info(
+                "dunning run %s: %d debtors, %d actions created, %d performed in %.1fs",
+                self.date,
+                self.debtor_count,
+                len(self.action_ids),
+                self.performed_count,
+                self.duration,
+            )
+        else:
+            _logger.info(
+                "dunning run %s: %d debtors done, %d remaining for the next call",
+                self.date,
+                self.done_count,
+                remaining,
+            )
+        return remaining
 
     @api.model
     def _cron_perform_waiting(self):
         """Hourly cron: perform the actions whose allowed moment has come."""
-        # sudo: see _cron_run_dunning.
+        # --- hardening --- not while a run performs them
+        if not self._try_lock():
+            _logger.info("waiting reminders: a dunning run is in progress")
+            return
+        # sudo: see _cron_run_dunning (recouvrement_run_batches.py).
         Action = self.env["recouvrement.action"].sudo()
         due = Action.search(
             [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())]

@@ -1,6 +1,5 @@
 import re
 from datetime import datetime, timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -352,50 +351,6 @@ class TestDunningRun(RecouvrementCommon):
         action.with_user(self.collector).action_cancel()
         self.assertEqual(action.state, "cancelled")
         self.assertFalse(self.run_dunning())
-
-    def test_cron_batches_and_progress(self):
-        partners = self.env["res.partner"].create(
-            [
-                {"name": f"Client {i}", "email": f"c{i}@x.example", "is_company": True}
-                for i in range(5)
-            ]
-        )
-        for partner in partners:
-            self.invoice(partner, 100.0, days_late=8)
-        calls = []
-        with (
-            patch.object(self.env.cr, "commit", lambda: calls.append("commit")),
-            patch.object(
-                type(self.env["ir.cron"]),
-                "_notify_progress",
-                lambda self, done, remaining, **kw: calls.append((done, remaining)),
-            ),
-            freeze_time("2026-11-23 09:00:00"),
-        ):
-            self.env["recouvrement.run"]._cron_run_dunning(batch_size=2)
-        # The cron runs every company: count the debtors it found, those of
-        # the test and any other of the database (Odoo's demo data...).
-        companies = self.env["res.company"].sudo().search([])
-        total = len(
-            self.env["recouvrement.run"]
-            .sudo()
-            .with_context(allowed_company_ids=companies.ids)
-            ._gather(TODAY, companies)[0]
-        )
-        self.assertGreaterEqual(total, 5)
-        batches = (total + 1) // 2
-        progress = [c for c in calls if c != "commit"]
-        self.assertEqual(
-            progress,
-            [(min(2 * i, total), max(total - 2 * i, 0)) for i in range(1, batches + 1)],
-        )
-        self.assertEqual(calls.count("commit"), batches)
-        self.assertEqual(
-            self.env["recouvrement.action"].search_count(
-                [("partner_id", "in", partners.ids)]
-            ),
-            5,
-        )
 
     def test_letters_rendered_as_pdf_one_per_debtor(self):
         """Real wkhtmltopdf rendering: one call for several debtors, split
