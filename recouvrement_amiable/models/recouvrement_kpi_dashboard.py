@@ -51,6 +51,7 @@ class RecouvrementKpiDashboard(models.TransientModel):
     overdue_count = fields.Integer(
         string="Overdue invoices", compute="_compute_figures"
     )
+    overdue_has_previous = fields.Boolean(compute="_compute_figures")
     overdue_change = fields.Float(
         string="Overdue: change since last month (%)",
         compute="_compute_figures",
@@ -124,6 +125,13 @@ class RecouvrementKpiDashboard(models.TransientModel):
         Kpi = self.env["recouvrement.kpi"]
         for board in self:
             if not (board.company_id and board.date_from and board.date_to):
+                board.update(
+                    {
+                        name: False
+                        for name, field in self._fields.items()
+                        if field.compute == "_compute_figures"
+                    }
+                )
                 continue
             fig = Kpi._figures(
                 board.company_id, board.date_from, board.date_to, **board._filters()
@@ -143,6 +151,7 @@ class RecouvrementKpiDashboard(models.TransientModel):
                     "overdue_amount": overdue["amount"],
                     "overdue_count": overdue["count"],
                     "overdue_change": overdue["change"] or 0.0,
+                    "overdue_has_previous": overdue["change"] is not None,
                     "paid_30": effectiveness["paid_30"],
                     "reminded_amount": effectiveness["amount"],
                     "promises_made": promises["made"],
