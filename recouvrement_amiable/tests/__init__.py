@@ -11,3 +11,4 @@ from . import test_payment_plan
 from . import test_penalties
 from . import test_prescription
 from . import test_start_recovery
+from . import test_demo_history
