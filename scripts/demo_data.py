@@ -3,6 +3,7 @@
 import base64
 import io
 import os
+import time
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -10,11 +11,12 @@ from odoo import fields
 
 from odoo.addons.recouvrement_amiable.tools.data_generator import (
     ensure_current_rates,
-    generate,
     setup_french_company,
 )
+from odoo.addons.recouvrement_amiable.tools.demo_history import build_history
 
-size = int(os.environ.get("DEMO_SIZE", "200"))
+size = int(os.environ.get("DEMO_SIZE", "60"))
+months = int(os.environ.get("DEMO_MONTHS", "6"))
 company = setup_french_company(env)
 env["res.lang"]._activate_lang("fr_FR")
 env.ref("base.user_admin").write({"lang": "fr_FR", "tz": "Europe/Paris"})
@@ -29,7 +31,8 @@ if copied:
         f"demo: the rates of the last known half-year were copied to {copied.name}; "
         "enter the published ones"
     )
-dataset = generate(env, debtors=max(size // 5, 1), invoices_per_debtor=5, seed=2026)
+admin = env.ref("base.user_admin")
+env["recouvrement.policy"].search([]).write({"collector_id": admin.id})
 
 
 def text_logo(text):
@@ -49,8 +52,16 @@ def text_logo(text):
 
 company.logo = text_logo("Atelier Lumière")
 env.cr.commit()
-print(
-    f"{dataset.counts['debtors']} customers, {dataset.counts['invoices']} invoices "
-    f"({dataset.counts['overdue']} overdue, {dataset.counts['partly_paid']} partly "
-    "paid)"
+started = time.monotonic()
+summary = build_history(
+    env,
+    today=fields.Date.context_today(env.user),
+    months=months,
+    debtors=size,
+    seed=2026,
+    log=print,
 )
+env.cr.commit()
+print(f"history of {months} months played in {time.monotonic() - started:.0f} s:")
+for key, value in summary.items():
+    print(f"  {key}: {value}")

@@ -29,3 +29,4 @@ from . import test_debtor_account
 from . import test_debtor_account_tour
 from . import test_debtor_payment
 from . import test_dunning_run_batches
+from . import test_demo_history
