@@ -12,3 +12,4 @@ from . import test_penalties
 from . import test_prescription
 from . import test_notice_proof
 from . import test_court_file
+from . import test_court_file_tour
