@@ -19,6 +19,8 @@
         "portal",
         # company working calendar: public holidays for calls and SMS
         "resource",
+        # --- proof of sending --- letters through Odoo's postal service
+        "snailmail",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers", "stdnum"]},
     "data": [

@@ -26,3 +26,4 @@ from . import recouvrement_legal_rate
 from . import recouvrement_penalty
 from . import recouvrement_court_file_documents
 from . import recouvrement_court_file
+from . import snailmail_letter
