@@ -22,6 +22,8 @@
         # --- debtor payment --- online payment of invoices from the debtor's
         # account page through Odoo's payment providers
         "account_payment",
+        # --- proof of sending --- letters through Odoo's postal service
+        "snailmail",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers", "stdnum"]},
     "data": [

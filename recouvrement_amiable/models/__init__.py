@@ -50,3 +50,4 @@ from . import recouvrement_debtor_account
 # --- debtor payment ---
 from . import recouvrement_portal_payment
 from . import payment_transaction
+from . import snailmail_letter

@@ -14,7 +14,7 @@ from datetime import timedelta
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from .recouvrement_level import PRINTED_CHANNELS
@@ -68,6 +68,17 @@ class RecouvrementActionProof(models.AbstractModel):
         readonly=True,
         copy=False,
         ondelete="set null",
+    )
+    # Ordinary letters through Odoo's postal service (snailmail).
+    snailmail_letter_id = fields.Many2one(
+        "snailmail.letter",
+        string="Postal letter",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    snailmail_state = fields.Selection(
+        related="snailmail_letter_id.state", string="Postal status"
     )
     effective_date = fields.Date(
         string="Takes effect on",
@@ -200,6 +211,71 @@ class RecouvrementActionProof(models.AbstractModel):
         if self.delivery_outcome:
             parts.append(outcome[self.delivery_outcome])
         return ", ".join(parts)
+
+    def action_send_by_post(self):
+        """Ordinary letters sent through Odoo's postal service (snailmail):
+        the address is checked now, the service's cron posts them, and the
+        letter's postal status fills its sending fields."""
+        letters = self.filtered(
+            lambda a: (
+                a.channel == "letter"
+                and a.state == "to_do"
+                and a.attachment_id
+                and not a.snailmail_letter_id
+            )
+        )
+        if not letters or letters != self:
+            raise UserError(
+                self.env._(
+                    "Only printed letters not posted yet can go through the postal "
+                    "service (a formal notice goes by registered letter)."
+                )
+            )
+        not_pdf = letters.filtered(
+            lambda a: a.attachment_id.mimetype != "application/pdf"
+        )
+        if not_pdf:
+            raise UserError(
+                self.env._(
+                    "The postal service needs the letter as a PDF: %(refs)s.",
+                    refs=", ".join(not_pdf.mapped("name")),
+                )
+            )
+        created = self.env["snailmail.letter"].create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": action.partner_id.id,
+                    "partner_id": action.partner_id.id,
+                    "company_id": action.company_id.id,
+                    "user_id": self.env.uid,
+                    "attachment_id": action.attachment_id.id,
+                }
+                for action in letters
+            ]
+        )
+        for action, letter in zip(letters, created, strict=True):
+            action.snailmail_letter_id = letter
+        # Not immediate: the postal service's cron sends them (and commits).
+        created._snailmail_print(immediate=False)
+        return True
+
+    def _sync_snailmail(self):
+        """The postal letter's status in the sending fields: sent, the letter
+        is posted (ordinary letter, sent today); in error, the reason."""
+        today = fields.Date.context_today(self)
+        for action in self:
+            letter = action.snailmail_letter_id
+            if letter.state == "sent" and not action.sent_date:
+                values = {"sending_method": "ordinary", "sent_date": today}
+                if action.state == "to_do":
+                    values["state"] = "done"
+                action.write(values)
+            elif letter.state == "error":
+                action.failure_reason = self.env._(
+                    "Postal service: %(error)s",
+                    error=letter.error_code or "",
+                )
 
     def action_open_proof_entry(self):
         """The proof entry window for these letters (one or a stack)."""

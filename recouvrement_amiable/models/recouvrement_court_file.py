@@ -101,7 +101,6 @@ class RecouvrementCourtFile(models.Model):
         "recouvrement.action",
         string="Formal notice",
         compute="_compute_notice",
-        store=True,
         help="The last formal notice about these invoices that reached the debtor.",
     )
     notice_presented_date = fields.Date(
@@ -110,7 +109,6 @@ class RecouvrementCourtFile(models.Model):
     notice_deadline = fields.Date(
         string="Notice deadline",
         compute="_compute_notice",
-        store=True,
         help="Last day the formal notice gave the debtor to pay.",
     )
     override_reason = fields.Text(
@@ -221,7 +219,11 @@ class RecouvrementCourtFile(models.Model):
                 ]
             )
             notices = lines.action_id.sorted(
-                lambda a: (bool(a.presented_date), a.contact_date, a.id)
+                lambda a: (
+                    bool(a.presented_date),
+                    a.contact_date or a.create_date,
+                    a.id,
+                )
             )
             notice = notices[-1:] if notices else notices
             court_file.notice_id = notice

@@ -30,3 +30,4 @@ from . import test_debtor_account_tour
 from . import test_debtor_payment
 from . import test_dunning_run_batches
 from . import test_demo_history
+from . import test_court_file_tour

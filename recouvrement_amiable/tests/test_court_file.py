@@ -288,7 +288,8 @@ class TestCourtFile(RecouvrementCommon):
         notice = self.reminder(
             self.debtor, invoice, self.levels[45], contact="2026-11-03 09:00:00"
         )
-        court_file = self.open_file(invoice)
+        # The same draft follows the notice and its proof as they come.
+        court_file.invalidate_recordset()
         self.assertEqual(court_file.notice_id, notice)
         with self.assertRaisesRegex(UserError, "no date of first presentation"):
             court_file.action_prepare()
@@ -300,7 +301,7 @@ class TestCourtFile(RecouvrementCommon):
                 "presented_date": date(2026, 11, 16),
             }
         )
-        court_file = self.open_file(invoice)
+        court_file.invalidate_recordset()
         # Presented on 16 November + 8 days: the debtor may pay until the 24th.
         with self.assertRaisesRegex(UserError, "2026-11-24"):
             court_file.action_prepare()

@@ -1,10 +1,13 @@
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+
+from odoo.addons.iap.tools import iap_tools
 
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -167,3 +170,74 @@ class TestNoticeProof(RecouvrementCommon):
             }
         )
         self.assertFalse(activity.exists())
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestLetterByPost(RecouvrementCommon):
+    def letter(self, partner, amount):
+        invoice = self.invoice(partner, amount, days_late=35)
+        document = self.env["ir.attachment"].create(
+            {
+                "name": "letter.pdf",
+                "raw": b"%PDF-1.4 letter",
+                "mimetype": "application/pdf",
+            }
+        )
+        return self.reminder(
+            partner,
+            invoice,
+            self.levels[30],
+            state="to_do",
+            contact="2026-11-20 09:00:00",
+            attachment_id=document.id,
+        )
+
+    def test_letters_through_the_postal_service(self):
+        self.debtor.write(
+            {"street": "12 rue de la République", "zip": "69002", "city": "Lyon"}
+        )
+        posted = self.letter(self.debtor, 700.0)
+        # No street: the postal service refuses the address.
+        incomplete = self.letter(self.consumer, 90.0)
+        (posted | incomplete).action_send_by_post()
+        self.assertEqual(posted.snailmail_state, "pending")
+        self.assertEqual(posted.snailmail_letter_id.attachment_id, posted.attachment_id)
+        self.assertEqual(incomplete.snailmail_state, "error")
+        self.assertEqual(
+            incomplete.failure_reason, "Postal service: MISSING_REQUIRED_FIELDS"
+        )
+        self.assertEqual(incomplete.state, "to_do")
+        letter = posted.snailmail_letter_id
+        response = {
+            "request_code": 200,
+            "total_cost": 1,
+            "request": {
+                "documents": [{"letter_id": letter.id, "sent": True, "send_id": "S1"}]
+            },
+        }
+        with patch.object(iap_tools, "iap_jsonrpc", return_value=response) as iap:
+            letter._snailmail_print_valid_address()
+        self.assertEqual(iap.call_count, 1)
+        self.assertRecordValues(
+            posted,
+            [
+                {
+                    "snailmail_state": "sent",
+                    "state": "done",
+                    "sending_method": "ordinary",
+                    "sent_date": TODAY,
+                }
+            ],
+        )
+        # Posted once only; a formal notice goes by registered letter.
+        with self.assertRaises(UserError):
+            posted.action_send_by_post()
+        notice = self.reminder(
+            self.debtor,
+            self.invoice(self.debtor, 50.0, days_late=50),
+            self.levels[45],
+            state="to_do",
+        )
+        with self.assertRaises(UserError):
+            notice.action_send_by_post()
