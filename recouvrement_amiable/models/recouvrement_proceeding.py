@@ -36,6 +36,7 @@ PROCEEDING_STATES = [
 # Reminders not yet sent to the debtor, cancelled at the judgment.
 CANCELLED_REMINDER_STATES = ("waiting", "to_validate", "failed", "to_do")
 DEADLINE_ACTIVITY = "recouvrement_amiable.mail_activity_claim_declaration"
+PAYMENT_AFTER_ACTIVITY = "recouvrement_amiable.mail_activity_payment_after_judgment"
 
 
 class RecouvrementProceeding(models.Model):
@@ -451,6 +452,36 @@ class RecouvrementProceeding(models.Model):
                 }
             )
         return lines
+
+    @api.model
+    def _cron_flag_payments_after(self):
+        """Tell accounting, once per proceeding, about payments received
+        after the judgment for claims born before it: they are to be
+        returned to the mandataire (L622-7), never asked for again."""
+        activity_type = self.env.ref(PAYMENT_AFTER_ACTIVITY)
+        proceedings = self.search([("state", "!=", "closed")])
+        for proceeding in proceedings:
+            if proceeding.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            ):
+                continue
+            lines = [
+                line for line in proceeding._declaration_lines() if line["paid_after"]
+            ]
+            if not lines:
+                continue
+            proceeding.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Payments received after the judgment"),
+                note=self.env._(
+                    "Received after the judgment of %(date)s for %(invoices)s: "
+                    "%(amount)s, to be returned to the mandataire, never asked for.",
+                    date=format_date(self.env, proceeding.judgment_date),
+                    invoices=", ".join(line["move"].name for line in lines),
+                    amount=proceeding.paid_after_amount,
+                ),
+                user_id=proceeding.create_uid.id or self.env.user.id,
+            )
 
     def _declaration_lang(self):
         """The declaration is written in French (filed with a French court's

@@ -77,6 +77,14 @@ class TestProceedings(RecouvrementCommon):
         self.assertTrue(lines[later]["falls_due_later"])
         self.assertAlmostEqual(proceeding.declared_amount, 1252.20, places=2)
         self.assertAlmostEqual(proceeding.paid_after_amount, 100.00, places=2)
+        Proceeding = self.env["recouvrement.proceeding"]
+        Proceeding._cron_flag_payments_after()
+        Proceeding._cron_flag_payments_after()
+        flagged = proceeding.activity_ids.filtered(
+            lambda a: a.summary == "Payments received after the judgment"
+        )
+        self.assertEqual(len(flagged), 1)
+        self.assertIn(later.name, flagged.note)
 
         # Interest stops at the judgment, whatever the date asked.
         claims = self.env["recouvrement.penalty"]._recouvrement_claims(late, TODAY)
@@ -199,3 +207,41 @@ class TestProceedings(RecouvrementCommon):
         )
         self.assertIn("Déclaration de créance", html)
         self.assertIn("Créance chirographaire", html)
+
+    def test_plans_stopped_and_agency_cases_recalled(self):
+        planned = self.invoice(self.debtor, 900.0, days_late=20)
+        handed = self.invoice(self.debtor, 600.0, days_late=70)
+        plan = self.env["recouvrement.plan"].create(
+            {
+                "partner_id": self.debtor.id,
+                "move_ids": [Command.set(planned.ids)],
+                "first_date": date(2026, 12, 15),
+                "frequency": "monthly",
+                "installment_count": 3,
+            }
+        )
+        plan.action_confirm()
+        plan.action_mark_signed()
+        self.assertEqual(plan.state, "active")
+        agency = self.env["res.partner"].create(
+            {
+                "name": "Cabinet Recouvre SAS",
+                "is_company": True,
+                "email": "dossiers@recouvre.example",
+                "recouvrement_is_agency": True,
+                "recouvrement_agency_mandate_ref": "MAND-2026-07",
+                "recouvrement_agency_mandate_date": date(2026, 1, 15),
+                "recouvrement_agency_send_email": True,
+            }
+        )
+        self.env["recouvrement.case"]._transmit(handed, agency, send_email=False)
+        case = self.env["recouvrement.case"].search([("move_ids", "in", handed.ids)])
+        self.assertEqual(case.state, "sent")
+
+        self.open_proceeding()
+
+        self.assertEqual(plan.state, "cancelled")
+        self.assertEqual(case.state, "recalled")
+        told = case.message_ids.filtered(lambda m: agency in m.partner_ids)
+        self.assertTrue(told)
+        self.assertIn("collective proceedings", told[0].body)
