@@ -269,10 +269,16 @@ class RecouvrementActionChannels(models.AbstractModel):
                     documents.update(chunk._render_pdf_documents(report))
             except Exception as error:  # noqa: BLE001 - one bad chunk must not stop the run
                 if len(chunk) > 1:
+                    chunk_errors = {}
                     for action in chunk:
                         sub_docs, sub_errors = self._render_documents(report, action)
                         documents.update(sub_docs)
-                        errors.update(sub_errors)
+                        chunk_errors.update(sub_errors)
+                    errors.update(chunk_errors)
+                    if not as_html and not chunk_errors:
+                        # Each renders alone, not together: wkhtmltopdf
+                        # cannot render several; one per call from now on.
+                        pdf_split.splitting_failed()
                 else:
                     _logger.info("reminder %s: document error %s", chunk.id, error)
                     errors[chunk.id] = str(error)

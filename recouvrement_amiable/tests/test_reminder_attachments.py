@@ -221,6 +221,9 @@ class TestReminderAttachments(RecouvrementCommon):
 
         def prepare_streams(report_self, report_ref, data, res_ids=None):
             rendered.append(list(res_ids))
+            if len(res_ids) > 1 and split_works == "error":
+                # Debian's wkhtmltopdf given several documents: exit code 1.
+                raise OSError("Wkhtmltopdf failed (error code: 1).")
             if len(res_ids) > 1 and not split_works:
                 return {False: {"stream": io.BytesIO(b"%PDF all"), "attachment": None}}
             return {
@@ -281,6 +284,16 @@ class TestReminderAttachments(RecouvrementCommon):
         reminders once more, and one per call from then on."""
         actions, documents, errors, rendered, _probes, remembered = self.render_pdfs(
             4, splits=True, split_works=False
+        )
+        self.assert_one_pdf_each(actions, documents, errors)
+        self.assertEqual(rendered, [actions.ids] + [[i] for i in actions.ids])
+        self.assertIs(remembered, False)
+
+    def test_pdf_failing_chunk_rendered_once_per_reminder(self):
+        """The probe said yes but wkhtmltopdf fails on several documents
+        while each renders alone: one per call from then on."""
+        actions, documents, errors, rendered, _probes, remembered = self.render_pdfs(
+            3, splits=True, split_works="error"
         )
         self.assert_one_pdf_each(actions, documents, errors)
         self.assertEqual(rendered, [actions.ids] + [[i] for i in actions.ids])

@@ -3,10 +3,12 @@ process.
 
 Odoo renders several records in one wkhtmltopdf call and splits the PDF per
 record by its outlines (``ir.actions.report._render_qweb_pdf_prepare_streams``).
-wkhtmltopdf built on an unpatched Qt (Debian's package) writes no outlines:
-Odoo then returns the whole PDF unsplit, and a multi-record rendering is
-wasted. The reminders' documents are rendered in chunks where splitting
-works, one record per call where it does not.
+wkhtmltopdf built on an unpatched Qt (Debian's 0.12.6 package) does not
+allow it: given several documents it exits with an error (measured on
+2026-12-06), and it writes no outlines, so Odoo could not split the PDF
+anyway. A multi-record rendering is then wasted. The reminders' documents
+are rendered in chunks where splitting works, one record per call where
+it does not.
 """
 
 import io
@@ -36,7 +38,8 @@ def probe(env):
         root = PdfFileReader(io.BytesIO(pdf)).trailer["/Root"]
         return "/Outlines" in root and "/First" in root["/Outlines"]
     except Exception as error:  # noqa: BLE001 - a failed probe means: do not rely on splitting
-        _logger.info("wkhtmltopdf split probe failed: %s", error)
+        # Debian's wkhtmltopdf: "Exit with code 1", an empty PDF.
+        _logger.info("wkhtmltopdf cannot render several documents at once: %s", error)
         return False
 
 
