@@ -1,6 +1,7 @@
 import base64
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -77,6 +78,52 @@ class TestDebtorAccount(DebtorAccountCommon):
         self.assertIn("1,500.00", total["due"])
         self.assertIn("100.00", total["credit"])
         self.assertIn("1,400.00", total["to_pay"])
+
+    def test_companies_of_the_link_and_currencies(self):
+        """The page shows the invoices of the link's companies only, with a
+        total per currency (the company's first)."""
+        chf = self.setup_other_currency("CHF", rounding=0.01)
+        other_company = self.setup_other_company(name="Filiale Sud")["company"]
+        eur_invoice = self.invoice(self.debtor, 1000.0, days_late=20)
+        chf_invoice = self.invoice(self.debtor, 250.0, days_late=5, currency=chf)
+        other_invoice = self.invoice(
+            self.debtor, 400.0, days_late=10, company=other_company
+        )
+        values = self.Account._account_values(self.debtor, self.company)
+        self.assertEqual(values["invoices"], eur_invoice | chf_invoice)
+        self.assertEqual(
+            [t["currency"] for t in values["totals"]],
+            [self.company.currency_id, chf],
+        )
+        with self.assertRaisesRegex(ValidationError, "Choose among"):
+            self.Account._claim_paid(
+                self.debtor, self.company, str(other_invoice.id), "2026-11-20", "1"
+            )
+        with self.assertRaisesRegex(ValidationError, "single currency"):
+            self.Account._claim_paid(
+                self.debtor,
+                self.company,
+                f"{eur_invoice.id},{chf_invoice.id}",
+                "2026-11-20",
+                "1",
+            )
+        both = self.company | other_company
+        values = self.Account._account_values(self.debtor, both)
+        self.assertEqual(values["invoices"], eur_invoice | chf_invoice | other_invoice)
+        answers = self.Account._claim_paid(
+            self.debtor,
+            both,
+            f"{eur_invoice.id},{other_invoice.id}",
+            "2026-11-20",
+            "1400",
+        )
+        self.assertEqual(
+            [(a.company_id, a.move_ids, a.amount) for a in answers],
+            [
+                (self.company, eur_invoice, 1000.0),
+                (other_company, other_invoice, 400.0),
+            ],
+        )
 
     def test_already_paid_pauses_and_closes_when_reconciled(self):
         invoice = self.invoice(self.debtor, 1200.0, days_late=20)
@@ -285,6 +332,23 @@ class TestDebtorAccountSecurity(DebtorAccountCommon, HttpCase):
         )
         self.assertEqual(base64.b64decode(answer.attachment_ids.datas), PDF)
 
+    def test_pay_online_only_with_a_provider(self):
+        invoice = self.invoice(self.debtor, 1200.0, days_late=20)
+        access = self.access()
+        Action = type(self.env["recouvrement.action"])
+        with patch.object(
+            Action, "_pay_online_companies", lambda s: s.env["res.company"]
+        ):
+            page = self.url_open(f"/recouvrement/account/{access.token}").text
+        self.assertNotIn("o_recouvrement_pay_online", page)
+        with patch.object(Action, "_pay_online_companies", lambda s: s.company_id):
+            page = self.url_open(f"/recouvrement/account/{access.token}").text
+        self.assertIn("o_recouvrement_pay_online", page)
+        self.assertIn(f'form="o_recouvrement_pay_form" value="{invoice.id}"', page)
+        self.assertIn(
+            f'action="/recouvrement/account/{access.token}/pay-selection"', page
+        )
+
     def test_stale_revoked_and_forged_tokens_open_nothing(self):
         invoice = self.invoice(self.debtor, 1200.0, days_late=20)
         expired = self.access(days=-1)
@@ -324,4 +388,7 @@ class TestDebtorAccountSecurity(DebtorAccountCommon, HttpCase):
         self.assertNotIn(neighbour_invoice.name, page.text)
         response = self.url_open(f"/my/recouvrement/invoice/{neighbour_invoice.id}/pdf")
         self.assertEqual(response.status_code, 404)
+        # Paying goes through the invoice's own portal page.
+        self.assertIn(f'href="/my/invoices/{invoice.id}"', page.text)
+        self.assertNotIn("o_recouvrement_pay_online", page.text)
         self.assertIn("/my/recouvrement", self.url_open("/my").text)
