@@ -131,6 +131,29 @@ class TestDebtorPaymentSelection(DebtorPaymentCommon):
         )
         self.assertEqual(self._selection(due).state, "error")
 
+    def test_one_company_at_a_time(self):
+        """A link of two companies shows the invoices of both; they are
+        paid one company at a time."""
+        other = self.setup_other_company()["company"]
+        access = (
+            self.env["recouvrement.portal.access"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "company_ids": [Command.set((self.company + other).ids)],
+                    "expires_on": TODAY,
+                }
+            )
+        )
+        here = self.invoice(self.debtor, 100.0, days_late=8)
+        there = self.invoice(self.debtor, 60.0, days_late=8, company=other)
+        selection = self._selection(here + there, access)
+        self.assertEqual(selection.state, "error")
+        self.assertIn("one company at a time", selection.message)
+        self.assertEqual(self._selection(there, access).amount, 60.0)
+        self.assertEqual(self._selection(there).state, "not_found")
+
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
