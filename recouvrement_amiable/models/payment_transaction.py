@@ -19,7 +19,7 @@ class PaymentTransaction(models.Model):
     def _log_message_on_linked_documents(self, message):
         """A payment made from the debtor's account page is written in the
         debtor's chatter too, as on the invoices."""
-        super()._log_message_on_linked_documents(message)
+        result = super()._log_message_on_linked_documents(message)
         # sudo: links are technical records the payer's user may not read.
         debtor = self.sudo().recouvrement_portal_access_id.partner_id
         if debtor:
@@ -29,6 +29,7 @@ class PaymentTransaction(models.Model):
                 else self.partner_id
             )
             debtor.message_post(body=message, author_id=author.id)
+        return result
 
     def _post_process(self):
         """Reminders stop at once: the reminders not yet sent whose invoices

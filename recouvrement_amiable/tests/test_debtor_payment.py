@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common import NOW, TODAY, RecouvrementCommon
@@ -130,6 +130,29 @@ class TestDebtorPaymentSelection(DebtorPaymentCommon):
             "account_payment.enable_portal_payment", "False"
         )
         self.assertEqual(self._selection(due).state, "error")
+
+    def test_one_company_at_a_time(self):
+        """A link of two companies shows the invoices of both; they are
+        paid one company at a time."""
+        other = self.setup_other_company()["company"]
+        access = (
+            self.env["recouvrement.portal.access"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "company_ids": [Command.set((self.company + other).ids)],
+                    "expires_on": TODAY,
+                }
+            )
+        )
+        here = self.invoice(self.debtor, 100.0, days_late=8)
+        there = self.invoice(self.debtor, 60.0, days_late=8, company=other)
+        selection = self._selection(here + there, access)
+        self.assertEqual(selection.state, "error")
+        self.assertIn("one company at a time", selection.message)
+        self.assertEqual(self._selection(there, access).amount, 60.0)
+        self.assertEqual(self._selection(there).state, "not_found")
 
 
 @tagged("post_install", "-at_install")
@@ -341,6 +364,43 @@ class TestDebtorPaymentHttp(DebtorPaymentCommon, HttpCase):
             ):
                 self._transaction(invoices, **params)
         self.assertEqual(self.env["payment.transaction"].sudo().search_count([]), count)
+
+    def test_saved_methods_only_for_the_debtors_own_user(self):
+        """A visitor of the link neither sees nor uses the debtor's saved
+        payment methods; the debtor's own portal user sees theirs."""
+        self._require_demo()
+        invoice = self.invoice(self.debtor, 100.0, days_late=8)
+        contact = self.env["res.partner"].create(
+            {"name": "Paul Durand", "parent_id": self.debtor.id, "email": "p@d.example"}
+        )
+        new_test_user(
+            self.env, "paul.durand", groups="base.group_portal", partner_id=contact.id
+        )
+        Token = self.env["payment.token"]
+        saved = Token.create(
+            [
+                {
+                    "provider_id": self.demo_provider.id,
+                    "payment_method_id": self.demo_provider.payment_method_ids[:1].id,
+                    "partner_id": partner.id,
+                    "payment_details": "4242",
+                    "provider_ref": f"demo-{partner.id}",
+                }
+                for partner in (self.debtor, contact)
+            ]
+        )
+        html = self.url_open(self._url(invoice)).text
+        self.assertIn('id="o_payment_form"', html)
+        self.assertNotIn("o_payment_token_", html)
+        with (
+            self.assertRaises(JsonRpcException),
+            self.assertLogs("odoo.http", level="WARNING"),
+        ):
+            self._transaction(invoice, flow="token", token_id=saved[0].id)
+        self.authenticate("paul.durand", "paul.durand")
+        html = self.url_open(self._url(invoice)).text
+        self.assertIn(f'id="o_payment_token_{saved[1].id}"', html)
+        self.assertNotIn(f'id="o_payment_token_{saved[0].id}"', html)
 
     def test_tour_debtor_pays_one_invoice(self):
         self._require_demo()
