@@ -13,6 +13,7 @@ from . import res_config_settings
 from . import res_partner
 from . import mail_activity
 from . import mail_template
+from . import recouvrement_case_handover
 from . import recouvrement_case
 from . import recouvrement_case_export
 from . import recouvrement_dispute_reason

@@ -5,8 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..rules import prescription as prescription_rules
-from .recouvrement_case import ACTIVE_CASE_STATES
-from .selections import PERFORMED_STATES
+from .selections import ACTIVE_CASE_STATES, PERFORMED_STATES
 
 # Models of the add-on that may keep an invoice out of the dunning run, pause
 # its clock or force its level. Each may define, taking the invoices and

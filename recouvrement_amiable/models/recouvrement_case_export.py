@@ -10,8 +10,7 @@ from ..rules.agency_file import (
     Reminder,
     build_files,
 )
-from .recouvrement_case import FILE_FORMATS
-from .selections import PERFORMED_STATES
+from .selections import FILE_FORMATS, PERFORMED_STATES
 
 # Plans that were agreed with the debtor (installment plans feature).
 PAST_PLAN_EXCLUDED_STATES = ("draft", "cancelled")

@@ -19,8 +19,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 from ..rules import proceedings as rules
-from .recouvrement_case import ACTIVE_CASE_STATES
-from .selections import HOLDING_STATES
+from .selections import ACTIVE_CASE_STATES, HOLDING_STATES
 
 PROCEEDING_KINDS = [
     (rules.SAUVEGARDE, "Sauvegarde"),

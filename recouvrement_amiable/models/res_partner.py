@@ -1,10 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .recouvrement_case import ACTING_NAMES, FILE_FORMATS
 from .recouvrement_doubtful_rule import _check_rate as _check_doubtful_rate
 from .recouvrement_policy import DEBTOR_TYPES
 from .recouvrement_proceeding import PROCEEDING_KINDS
+from .selections import ACTING_NAMES, FILE_FORMATS
 
 
 class ResPartner(models.Model):

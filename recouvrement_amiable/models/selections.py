@@ -114,3 +114,51 @@ DISPUTE_STATES = [
 # While a dispute is in one of these states, no reminder mentions its invoices.
 ACTIVE_STATES = ("open", "in_progress")
 CLOSED_STATES = ("resolved_justified", "resolved_rejected", "cancelled")
+
+# Agency cases.
+CASE_STATES = [
+    ("sent", "Sent"),
+    ("in_progress", "In progress"),
+    ("closed_recovered", "Closed: recovered"),
+    ("closed_partial", "Closed: partly recovered"),
+    ("closed_unrecoverable", "Closed: unrecoverable"),
+    ("recalled", "Recalled"),
+]
+# States in which the agency holds the file: internal reminders stop and the
+# invoices cannot be transmitted again.
+ACTIVE_CASE_STATES = ("sent", "in_progress")
+# A case handed over just now.
+NEW_CASE_STATE = "sent"
+# Stored computed fields _transmit gives at creation, as computed on the
+# transfer date.
+CREATION_COMPUTED_FIELDS = (
+    "amount_claimed",
+    "amount_residual",
+    "amount_recovered",
+    "amount_commission",
+    "is_active",
+)
+
+# What a hand-over reads of its invoices (checks, amounts, the file).
+TRANSMITTED_MOVE_FIELDS = (
+    "name",
+    "move_type",
+    "state",
+    "company_id",
+    "currency_id",
+    "commercial_partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "amount_total",
+    "amount_residual",
+    "amount_residual_signed",
+    "recouvrement_level_id",
+    "recouvrement_in_dispute",
+    "recouvrement_is_penalty_invoice",
+)
+
+FILE_FORMATS = [("xlsx", "XLSX"), ("csv", "CSV (semicolon, UTF-8)")]
+ACTING_NAMES = [
+    ("creditor", "In the creditor's name (white label)"),
+    ("own", "In its own name"),
+]

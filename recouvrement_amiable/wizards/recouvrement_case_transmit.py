@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.recouvrement_case import FILE_FORMATS
+from ..models.selections import FILE_FORMATS
 
 
 class RecouvrementCaseTransmit(models.TransientModel):
