@@ -322,3 +322,20 @@ class TestCockpit(RecouvrementCommon):
                 {"level_id": self.levels[30].id, "channel": "letter", "paid_7": 33.33},
             ],
         )
+
+    def test_snapshot_security(self):
+        """A collector's run stores the day's snapshot; a user sees the
+        snapshots of their companies only."""
+        self.run_dunning(user=self.collector)
+        Snapshot = self.env["recouvrement.kpi.snapshot"]
+        mine = Snapshot.with_user(self.collector).search(
+            [("company_id", "=", self.company.id), ("date", "=", TODAY)]
+        )
+        self.assertEqual(sum(mine.mapped("invoice_count")), 4)
+        other = self.env["res.company"].create({"name": "Filiale Cockpit SAS"})
+        Snapshot.create(
+            {"date": TODAY, "company_id": other.id, "bucket": "1_30", "amount": 99.0}
+        )
+        self.assertFalse(
+            Snapshot.with_user(self.collector).search([("company_id", "=", other.id)])
+        )
