@@ -23,6 +23,7 @@ from . import recouvrement_plan_line
 from . import recouvrement_plan_codebtor
 from . import recouvrement_legal_rate
 from . import recouvrement_penalty
+from . import recouvrement_proceeding_declaration
 from . import recouvrement_proceeding
 from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
