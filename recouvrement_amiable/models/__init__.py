@@ -39,6 +39,7 @@ from . import recouvrement_kpi_snapshot
 from . import recouvrement_kpi_activity
 from . import recouvrement_kpi
 from . import recouvrement_kpi_dashboard
+from . import recouvrement_proceeding_declaration
 from . import recouvrement_proceeding
 from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
