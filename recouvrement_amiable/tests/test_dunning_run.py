@@ -374,8 +374,18 @@ class TestDunningRun(RecouvrementCommon):
         ):
             self.env["recouvrement.run"]._cron_run_dunning(batch_size=2)
         progress = [c for c in calls if c != "commit"]
-        self.assertEqual(progress, [(2, 3), (4, 1), (5, 0)])
-        self.assertEqual(calls.count("commit"), 3)
+        # Batches of 2 debtors: ours, and the overdue debtors of Odoo's demo
+        # data when it is installed.
+        total = progress[-1][0]
+        self.assertGreaterEqual(total, 5)
+        self.assertEqual(
+            progress,
+            [
+                (min(done, total), total - min(done, total))
+                for done in range(2, total + 2, 2)
+            ],
+        )
+        self.assertEqual(calls.count("commit"), (total + 1) // 2)
         self.assertEqual(
             self.env["recouvrement.action"].search_count(
                 [("partner_id", "in", partners.ids)]
@@ -384,8 +394,9 @@ class TestDunningRun(RecouvrementCommon):
         )
 
     def test_letters_rendered_as_pdf_one_per_debtor(self):
-        """Real wkhtmltopdf rendering: one call for several debtors, split
-        into one PDF per reminder."""
+        """Real wkhtmltopdf rendering: one PDF per reminder (one call for
+        several debtors where wkhtmltopdf can split it, one call each where
+        it cannot, as Debian's)."""
         from io import BytesIO
 
         from PyPDF2 import PdfFileReader
