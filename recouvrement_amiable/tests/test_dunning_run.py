@@ -353,8 +353,9 @@ class TestDunningRun(RecouvrementCommon):
         self.assertFalse(self.run_dunning())
 
     def test_letters_rendered_as_pdf_one_per_debtor(self):
-        """Real wkhtmltopdf rendering: one call for several debtors, split
-        into one PDF per reminder."""
+        """Real wkhtmltopdf rendering: one PDF per reminder (one call for
+        several debtors where wkhtmltopdf can split it, one call each where
+        it cannot, as Debian's)."""
         from io import BytesIO
 
         from PyPDF2 import PdfFileReader
