@@ -46,6 +46,9 @@ class RecouvrementAction(models.Model):
     _description = "Reminder"
     _order = "planned_date desc, id desc"
     _inherit = [
+        "recouvrement.action.timing",
+        "recouvrement.action.documents",
+        "recouvrement.action.activities",
         "recouvrement.action.channels",
         "recouvrement.action.portal",
         "recouvrement.action.proof",

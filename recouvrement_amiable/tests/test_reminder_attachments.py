@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from ..models.recouvrement_action_channels import RecouvrementActionChannels
+from ..models.recouvrement_action_documents import RecouvrementActionDocuments
 from ..tools import pdf_split
 from .common import NOW, RecouvrementCommon
 
@@ -56,9 +56,9 @@ class TestReminderAttachments(RecouvrementCommon):
 
         patches = [
             patch.object(
-                RecouvrementActionChannels,
+                RecouvrementActionDocuments,
                 name,
-                counter(name, getattr(RecouvrementActionChannels, name)),
+                counter(name, getattr(RecouvrementActionDocuments, name)),
             )
             for name in ("_render_documents", "_render_html_pages")
         ] + [
@@ -242,7 +242,7 @@ class TestReminderAttachments(RecouvrementCommon):
             patch.object(pdf_split, "probe", probe),
             patch.object(Report, "_render_qweb_pdf_prepare_streams", prepare_streams),
             patch.object(
-                RecouvrementActionChannels, "_documents_as_html", lambda self: False
+                RecouvrementActionDocuments, "_documents_as_html", lambda self: False
             ),
         ):
             documents, errors = actions._render_documents(report, actions)
