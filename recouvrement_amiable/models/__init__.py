@@ -1,5 +1,6 @@
 from . import recouvrement_policy
 from . import recouvrement_level
+from . import recouvrement_action_statement
 from . import recouvrement_action_timing
 from . import recouvrement_action_documents
 from . import recouvrement_action_activities
