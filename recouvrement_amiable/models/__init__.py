@@ -11,9 +11,11 @@ from . import recouvrement_action
 from . import recouvrement_action_line
 from . import recouvrement_run_batches
 from . import recouvrement_run
+from . import account_move_penalties
 from . import account_move
 from . import res_company
 from . import res_config_settings
+from . import res_partner_proceedings
 from . import res_partner
 from . import mail_activity
 from . import mail_template

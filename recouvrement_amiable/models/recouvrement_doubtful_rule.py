@@ -31,7 +31,6 @@ class RecouvrementDoubtfulRule(models.Model):
     trigger = fields.Selection(DOUBTFUL_TRIGGERS, required=True)
     level_id = fields.Many2one(
         "recouvrement.level",
-        string="Level",
         check_company=True,
         domain="[('policy_id', '=', policy_id)]",
         help="The invoice is doubtful once it reached this level or a later one.",

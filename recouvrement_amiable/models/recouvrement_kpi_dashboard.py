@@ -33,7 +33,7 @@ class RecouvrementKpiDashboard(models.TransientModel):
         string="Dunning policy",
         domain="[('company_id', '=', company_id)]",
     )
-    collector_id = fields.Many2one("res.users", string="Collector")
+    collector_id = fields.Many2one("res.users")
     user_id = fields.Many2one("res.users", string="Salesperson")
     debtor_type = fields.Selection(DEBTOR_TYPES)
 

@@ -64,7 +64,6 @@ class RecouvrementLevel(models.Model):
     )
     attach = fields.Selection(
         ATTACH,
-        string="Attach",
         required=True,
         default="invoices",
         help="What the reminder e-mails of this level carry: nothing; the PDFs "
