@@ -20,6 +20,7 @@ import sys
 from datetime import timedelta
 
 from odoo import fields
+from odoo.modules.module import get_manifest
 
 STEP = os.environ["UPGRADE_CHECK_STEP"]
 SNAPSHOT = os.environ["UPGRADE_CHECK_SNAPSHOT"]
@@ -185,6 +186,13 @@ def create(env):
 def check(env):
     with open(SNAPSHOT, encoding="utf-8") as src:
         before = json.load(src)
+    module = env["ir.module.module"].search([("name", "=", "recouvrement_amiable")])
+    expected = get_manifest("recouvrement_amiable")["version"]
+    if module.state != "installed" or not module.latest_version.endswith(expected):
+        fail(
+            f"the add-on is {module.state} at {module.latest_version}, "
+            f"not upgraded to the checkout's {expected}"
+        )
     after = snapshot(env)
     errors = []
     for name, rows in sorted(before.items()):
