@@ -70,6 +70,16 @@ def snapshot(env):
             ["partner_id", "agency_id", "state", "amount_principal", "amount_claimed"],
         ),
         "runs": read("recouvrement.run", ["date"]),
+        "account moves": read(
+            "account.move",
+            [
+                "partner_id",
+                "state",
+                "invoice_date_due",
+                "amount_residual",
+                "recouvrement_level_id",
+            ],
+        ),
     }
 
 
@@ -114,6 +124,20 @@ def create(env):
         ]
     )
     durand, morel, petit, roux = debtors
+    # An individual (the consumer policy) who paid part of an invoice.
+    martin = Partner.create(
+        {
+            "name": "Camille Martin",
+            "email": "camille.martin@particulier.example",
+            "country_id": fr.id,
+        }
+    )
+    partly_paid = invoice(env, martin, 500.00, 30)
+    env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=partly_paid.ids
+    ).create(
+        {"amount": 123.45, "payment_difference_handling": "open"}
+    )._create_payments()
     invoice(env, durand, 1200.00, 20)
     invoice(env, durand, 345.67, 40)
     invoice(env, morel, 980.10, 35)
