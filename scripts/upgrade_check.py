@@ -10,7 +10,8 @@
         again on a new overdue invoice.
 
 It prints ``UPGRADE CHECK OK`` or ``UPGRADE CHECK FAILED: ...`` lines; the
-bash script reads them. Only public ORM calls of the version that runs it.
+bash script reads them. The hand-over goes through ``_transmit``, as the
+old version's own tests do; everything else is public ORM calls.
 """
 # ruff: noqa: F821 -- ``env`` is the variable odoo shell defines
 
