@@ -104,7 +104,7 @@ class RecouvrementCourtFile(models.Model):
         help="The last formal notice about these invoices that reached the debtor.",
     )
     notice_presented_date = fields.Date(
-        related="notice_id.presented_date", string="Notice presented on"
+        string="Notice presented on", compute="_compute_notice"
     )
     notice_deadline = fields.Date(
         string="Notice deadline",
@@ -227,6 +227,7 @@ class RecouvrementCourtFile(models.Model):
             )
             notice = notices[-1:] if notices else notices
             court_file.notice_id = notice
+            court_file.notice_presented_date = notice.presented_date
             court_file.notice_deadline = notice.presented_date and (
                 notice.presented_date
                 + timedelta(days=notice.level_id.payment_delay_days)
