@@ -17,6 +17,20 @@ MY_BASE = "/my/recouvrement"
 MESSAGES = ("paid", "promise", "plan")
 
 
+def _route(suffix="", method="GET", my=True):
+    """A public page of the account, under the signed link and (``my``)
+    under /my for portal users."""
+    paths = [f"{TOKEN_BASE}{suffix}"] + ([f"{MY_BASE}{suffix}"] if my else [])
+    return http.route(
+        paths,
+        type="http",
+        auth="public",
+        methods=[method],
+        website=True,
+        sitemap=False,
+    )
+
+
 class DebtorAccount(http.Controller):
     # ------------------------------------------------------------------
     # Whose account
@@ -51,6 +65,18 @@ class DebtorAccount(http.Controller):
             None,
             MY_BASE,
         )
+
+    def _debtor_invoice(self, debtor, move_id):
+        """The debtor's open invoice ``move_id``; 404 for any other id."""
+        partner, companies, _access, _base = debtor
+        move = (
+            request.env["recouvrement.debtor.account"]
+            ._open_invoices(partner, companies)
+            .filtered(lambda m: m.id == move_id)
+        )
+        if not move:
+            raise request.not_found()
+        return move
 
     def _invalid(self):
         return request.render(
@@ -88,14 +114,7 @@ class DebtorAccount(http.Controller):
     # The page
     # ------------------------------------------------------------------
 
-    @http.route(
-        [TOKEN_BASE, MY_BASE],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_route()
     def debtor_account(self, token=None, message=None, error=None, **kw):
         debtor = self._debtor(token)
         if debtor is None:
@@ -111,46 +130,18 @@ class DebtorAccount(http.Controller):
     # Downloads
     # ------------------------------------------------------------------
 
-    @http.route(
-        [
-            f"{TOKEN_BASE}/invoice/<int:move_id>/pdf",
-            f"{MY_BASE}/invoice/<int:move_id>/pdf",
-        ],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/invoice/<int:move_id>/pdf")
     def debtor_invoice_pdf(self, move_id, token=None, **kw):
         debtor = self._debtor(token)
         if debtor is None:
             return self._invalid()
-        partner, companies, _access, _base = debtor
-        Account = request.env["recouvrement.debtor.account"]
-        move = Account._open_invoices(partner, companies).filtered(
-            lambda m: m.id == move_id
+        move = self._debtor_invoice(debtor, move_id)
+        content, filename = request.env["recouvrement.debtor.account"]._invoice_pdf(
+            move
         )
-        if not move:
-            raise request.not_found()
-        content, filename = Account._invoice_pdf(move)
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
+        return _pdf_response(content, filename)
 
-    @http.route(
-        [f"{TOKEN_BASE}/statement", f"{MY_BASE}/statement"],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/statement")
     def debtor_statement_pdf(self, token=None, **kw):
         debtor = self._debtor(token)
         if debtor is None:
@@ -162,27 +153,13 @@ class DebtorAccount(http.Controller):
         filename = request.env._(
             "Statement %(date)s.pdf", date=fields.Date.to_string(fields.Date.today())
         )
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
+        return _pdf_response(content, filename)
 
     # ------------------------------------------------------------------
     # Pay online (the payment itself: controllers/debtor_payment.py)
     # ------------------------------------------------------------------
 
-    @http.route(
-        f"{TOKEN_BASE}/pay-selection",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/pay-selection", my=False)
     def debtor_pay_selection(self, token=None, **kw):
         """The page's checkboxes, as the comma-separated ids of <page>/pay."""
         debtor = self._debtor(token)
@@ -208,29 +185,15 @@ class DebtorAccount(http.Controller):
     # Contest an invoice (the existing dispute flow)
     # ------------------------------------------------------------------
 
-    @http.route(
-        [
-            f"{TOKEN_BASE}/invoice/<int:move_id>/contest",
-            f"{MY_BASE}/invoice/<int:move_id>/contest",
-        ],
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/invoice/<int:move_id>/contest")
     def debtor_contest(self, move_id, token=None, **kw):
         debtor = self._debtor(token)
         if debtor is None:
             return self._invalid()
-        partner, companies, _access, _base = debtor
-        Account = request.env["recouvrement.debtor.account"]
-        move = Account._open_invoices(partner, companies).filtered(
-            lambda m: m.id == move_id
+        move = self._debtor_invoice(debtor, move_id)
+        return request.redirect(
+            request.env["recouvrement.debtor.account"]._contest_url(move)
         )
-        if not move:
-            raise request.not_found()
-        return request.redirect(Account._contest_url(move))
 
     # ------------------------------------------------------------------
     # Steps: already paid, promise, plan
@@ -250,14 +213,7 @@ class DebtorAccount(http.Controller):
             return self._render(debtor, error=error.args[0], form=values)
         return request.redirect(redirect or f"{debtor[3]}?message={step}")
 
-    @http.route(
-        [f"{TOKEN_BASE}/paid", f"{MY_BASE}/paid"],
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/paid", method="POST")
     def debtor_paid(self, token=None, **post):
         def call(debtor, values):
             partner, companies, _access, _base = debtor
@@ -279,14 +235,7 @@ class DebtorAccount(http.Controller):
 
         return self._post(token, "paid", call)
 
-    @http.route(
-        [f"{TOKEN_BASE}/promise", f"{MY_BASE}/promise"],
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/promise", method="POST")
     def debtor_promise(self, token=None, **post):
         def call(debtor, values):
             partner, companies, _access, _base = debtor
@@ -301,14 +250,7 @@ class DebtorAccount(http.Controller):
 
         return self._post(token, "promise", call)
 
-    @http.route(
-        [f"{TOKEN_BASE}/plan", f"{MY_BASE}/plan"],
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-        sitemap=False,
-    )
+    @_route("/plan", method="POST")
     def debtor_plan(self, token=None, **post):
         def call(debtor, values):
             partner, companies, _access, _base = debtor
@@ -325,3 +267,14 @@ class DebtorAccount(http.Controller):
             return None
 
         return self._post(token, "plan", call)
+
+
+def _pdf_response(content, filename):
+    return request.make_response(
+        content,
+        headers=[
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", len(content)),
+            ("Content-Disposition", content_disposition(filename)),
+        ],
+    )
