@@ -180,7 +180,16 @@ class RecouvrementCourtFile(models.Model):
         tracking=True,
         copy=False,
         help="Day the claim was filed: the prescription of the invoices is "
-        "interrupted that day (court claim).",
+        "interrupted that day (court claim), except for an order for payment, "
+        "which only its service interrupts.",
+    )
+    service_date = fields.Date(
+        string="Order served on",
+        tracking=True,
+        copy=False,
+        help="Day the order for payment (injonction de payer) was served on the "
+        "debtor: filing the request does not interrupt the prescription, the "
+        "service does.",
     )
     court_ref = fields.Char(string="Court reference", tracking=True, copy=False)
     outcome = fields.Selection(OUTCOMES, tracking=True, copy=False)
@@ -432,11 +441,15 @@ class RecouvrementCourtFile(models.Model):
             return
         raise UserError(message)
 
-    @api.constrains("filing_date", "outcome_date", "prepared_date")
+    @api.constrains("filing_date", "service_date", "outcome_date", "prepared_date")
     def _check_dates(self):
         today = fields.Date.context_today(self)
         for court_file in self:
-            for day in (court_file.filing_date, court_file.outcome_date):
+            for day in (
+                court_file.filing_date,
+                court_file.service_date,
+                court_file.outcome_date,
+            ):
                 if day and day > today:
                     raise ValidationError(
                         self.env._(
@@ -519,11 +532,14 @@ class RecouvrementCourtFile(models.Model):
         result = super().write(vals)
         if vals.get("filing_date"):
             self._record_filing()
+        if vals.get("service_date"):
+            self._record_service()
         return result
 
     def _record_filing(self):
-        """The filing date interrupts the prescription of the invoices
-        (court claim, Code civil 2241) and the file is filed."""
+        """The file is filed; the filing date interrupts the prescription of
+        the invoices (court claim, Code civil 2241), except for an order for
+        payment: filing its request interrupts nothing (LEGAL_FR 3)."""
         for court_file in self:
             if court_file.state not in ("prepared", "filed"):
                 raise UserError(
@@ -532,11 +548,37 @@ class RecouvrementCourtFile(models.Model):
                         file=court_file.name,
                     )
                 )
-            court_file.move_ids._recouvrement_record_acknowledgment(
-                court_file.filing_date
-            )
+            if court_file.route != rules.INJONCTION:
+                court_file.move_ids._recouvrement_record_acknowledgment(
+                    court_file.filing_date
+                )
             if court_file.state == "prepared":
                 court_file.state = "filed"
+
+    def _record_service(self):
+        """Serving the order for payment interrupts the prescription."""
+        for court_file in self:
+            if court_file.route != rules.INJONCTION:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is not an order for payment: there is no order "
+                        "to serve.",
+                        file=court_file.name,
+                    )
+                )
+            if not court_file.filing_date or (
+                court_file.service_date < court_file.filing_date
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(file)s: record the filing first; the order is served "
+                        "after it.",
+                        file=court_file.name,
+                    )
+                )
+            court_file.move_ids._recouvrement_record_acknowledgment(
+                court_file.service_date
+            )
 
     def _stop_reminders(self):
         """Pending reminders about the judicial invoices are cancelled."""

@@ -244,6 +244,24 @@ class TestCourtFile(RecouvrementCommon):
         self.assertEqual(court_file.state, "closed")
         self.assertFalse(invoice.recouvrement_judicial)
 
+    def test_order_for_payment_interrupts_when_served(self):
+        """Filing an injonction de payer request interrupts nothing; serving
+        the order does (LEGAL_FR 3)."""
+        invoice = self.eur_invoice(6000.0, days_late=200)
+        self.formal_notice(invoice)
+        court_file = self.open_file(invoice)
+        court_file.action_prepare()
+        self.assertEqual(court_file.route, "injonction")
+        court_file.filing_date = TODAY
+        self.assertEqual(court_file.state, "filed")
+        self.assertFalse(invoice.recouvrement_acknowledgment_date)
+        self.assertEqual(invoice.recouvrement_prescription_date, date(2031, 4, 8))
+        with self.assertRaisesRegex(UserError, "served after"):
+            court_file.service_date = date(2026, 11, 22)
+        court_file.service_date = TODAY
+        self.assertEqual(invoice.recouvrement_acknowledgment_date, TODAY)
+        self.assertEqual(invoice.recouvrement_prescription_date, date(2031, 11, 24))
+
     def test_route_on_each_side_of_5000(self):
         below = self.eur_invoice(4900.0, days_late=10)  # + 16.11 interest
         above = self.eur_invoice(4990.0, days_late=40)  # + 65.62 interest
