@@ -79,6 +79,10 @@ class RecouvrementActionChannels(models.AbstractModel):
             for action in todo
         }
         reasons = defaultdict(list)
+        # --- faults --- a retry starts without the reasons of its last try
+        todo.filtered(lambda a: a.state == "failed" and a.failure_reason).write(
+            {"failure_reason": False}
+        )
         # Start again from the level's channel (a retry after a failure too).
         for action in todo:
             if action.channel != chains[action.id][0]:
@@ -179,12 +183,21 @@ class RecouvrementActionChannels(models.AbstractModel):
                 and a.policy_id.statement_report_id
             )
         )
+        statement_missing = {}  # --- faults ---
         for report, group in statements.grouped(
             lambda a: a.policy_id.statement_report_id
         ).items():
             docs, errors = self._render_documents(report, group)
             attachments.update(self._attach_documents(docs))
             for action_id, error in errors.items():
+                # --- faults --- wkhtmltopdf missing or crashing: the e-mail
+                # goes without its statement (the reason noted), not to a
+                # letter that would fail too.
+                if self._is_wkhtmltopdf_error(error):
+                    statement_missing[action_id] = self.env._(
+                        "Statement not attached: %(error)s", error=error
+                    )
+                    continue
                 failures[action_id] = self.env._(
                     "statement error: %(error)s", error=error
                 )
@@ -247,6 +260,9 @@ class RecouvrementActionChannels(models.AbstractModel):
                 email=a.email_to,
             )
         )
+        # --- faults ---
+        for action_id, note in statement_missing.items():
+            self.browse(action_id).failure_reason = note
         return failures
 
     # --- reminders in production ---

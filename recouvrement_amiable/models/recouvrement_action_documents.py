@@ -48,14 +48,33 @@ class RecouvrementActionDocuments(models.AbstractModel):
         benchmark also asks for it, to compare with peers measured so)."""
         if self.env.context.get("recouvrement_documents_as_html"):
             return True
-        if (config["test_enable"] or config["test_file"]) and not self.env.context.get(
-            "force_report_rendering"
-        ):
-            return True
-        return self.env["ir.actions.report"].get_wkhtmltopdf_state() in (
-            "install",
-            "broken",
+        # --- faults --- without wkhtmltopdf, no HTML page instead of a PDF:
+        # the documents fail with that reason (see _wkhtmltopdf_missing).
+        return bool(
+            (config["test_enable"] or config["test_file"])
+            and not self.env.context.get("force_report_rendering")
         )
+
+    # --- faults ---
+    def _wkhtmltopdf_missing(self):
+        """Why no PDF can be rendered at all on this server (wkhtmltopdf
+        not installed, or broken), or False."""
+        state = self.env["ir.actions.report"].get_wkhtmltopdf_state()
+        if state == "install":
+            return self.env._(
+                "wkhtmltopdf is not installed on the server: no PDF can be rendered"
+            )
+        if state == "broken":
+            return self.env._(
+                "wkhtmltopdf does not work on the server: no PDF can be rendered"
+            )
+        return False
+
+    @staticmethod
+    def _is_wkhtmltopdf_error(reason):
+        """Whether a document error comes from wkhtmltopdf (missing or
+        crashing), not from the document's template."""
+        return "wkhtmltopdf" in str(reason).lower()
 
     def _render_documents(self, report, actions):
         """Documents of ``actions`` rendered by ``report``: PDF or HTML (see
@@ -70,6 +89,10 @@ class RecouvrementActionDocuments(models.AbstractModel):
         that only the faulty actions fail."""
         documents, errors = {}, {}
         as_html = self._documents_as_html()
+        # --- faults --- wkhtmltopdf missing: every document fails, no call
+        missing = not as_html and self._wkhtmltopdf_missing()
+        if missing:
+            return documents, dict.fromkeys(actions.ids, missing)
         # --- reminders in production --- chunks only where splitting works
         size = PDF_CHUNK if as_html or pdf_split.wkhtmltopdf_splits(self.env) else 1
         for chunk_ids in split_every(size, actions.ids):
@@ -94,6 +117,11 @@ class RecouvrementActionDocuments(models.AbstractModel):
                 else:
                     _logger.info("reminder %s: document error %s", chunk.id, error)
                     errors[chunk.id] = str(error)
+                    # --- faults --- the binary itself gone or unusable
+                    if isinstance(error, OSError) and not as_html:
+                        errors[chunk.id] = self.env._(
+                            "wkhtmltopdf could not be run: %(error)s", error=error
+                        )
         return documents, errors
 
     def _render_html_documents(self, report):

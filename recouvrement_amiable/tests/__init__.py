@@ -31,3 +31,6 @@ from . import test_debtor_payment
 from . import test_dunning_run_batches
 from . import test_demo_history
 from . import test_court_file_tour
+
+# --- faults ---
+from . import test_dunning_faults

@@ -1,0 +1,152 @@
+import io
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..tools import pdf_split
+from .common import NOW, TODAY, RecouvrementCommon
+
+CRASH = (
+    "Wkhtmltopdf failed (error code: -6). Message: qt.qpa.xcb: could not "
+    "connect to display"
+)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestDunningFaults(RecouvrementCommon):
+    """What a run does when wkhtmltopdf, the SMS provider or the SMTP
+    server fails: the reason on the reminder, nothing lost."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Report = type(cls.env["ir.actions.report"])
+        cls.other = cls.env["res.partner"].create(
+            {
+                "name": "Boulangerie Petit SAS",
+                "is_company": True,
+                "email": "compta@petit.example",
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+        cls.third = cls.env["res.partner"].create(
+            {
+                "name": "Plomberie Roux SARL",
+                "is_company": True,
+                "email": "compta@roux.example",
+                "street": "3 rue des Lilas",
+                "zip": "69003",
+                "city": "Lyon",
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+
+    def waiting(self, partner, level, amount, days_late):
+        invoice = self.invoice(partner, amount, days_late=days_late)
+        return self.reminder(partner, invoice, level, state="waiting", scheduled_at=NOW)
+
+    def run_pdf(self):
+        """A run that renders PDFs as in production (not Odoo's HTML of
+        tests)."""
+        return (
+            self.env["recouvrement.policy"]
+            .with_context(force_report_rendering=True)
+            .run_dunning(TODAY)
+        )
+
+    def mail_of(self, action):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.mail_message_id.id)])
+        )
+
+    # ------------------------------------------------------------------
+    # wkhtmltopdf
+    # ------------------------------------------------------------------
+
+    def test_wkhtmltopdf_missing_fails_letters_and_the_next_run_retries(self):
+        letter = self.waiting(self.debtor, self.levels[30], 300.0, 31)
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        sms = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        with (
+            patch.object(self.Report, "get_wkhtmltopdf_state", lambda self: "install"),
+            patch.object(
+                self.Report,
+                "_run_wkhtmltopdf",
+                side_effect=AssertionError("wkhtmltopdf called"),
+            ),
+        ):
+            self.run_pdf()
+        self.assertEqual(letter.state, "failed")
+        self.assertEqual(
+            letter.failure_reason,
+            "Letter: document error: wkhtmltopdf is not installed on the server: "
+            "no PDF can be rendered",
+        )
+        self.assertFalse(letter.attachment_id)
+        # E-mail (the invoices' stored PDFs) and SMS go on.
+        self.assertEqual((email.state, email.failure_reason), ("done", False))
+        self.assertEqual(email.email_to, "compta@petit.example")
+        self.assertEqual((sms.state, sms.failure_reason), ("done", False))
+        self.assertEqual(
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "=", sms.mail_message_id.id)])
+            .state,
+            "outgoing",
+        )
+
+        # wkhtmltopdf installed: the next run retries the letter.
+        def prepare_streams(report_self, report_ref, data, res_ids=None):
+            return {
+                res_id: {"stream": io.BytesIO(b"%%PDF %d" % res_id), "attachment": None}
+                for res_id in res_ids
+            }
+
+        with (
+            patch.object(self.Report, "get_wkhtmltopdf_state", lambda self: "ok"),
+            patch.dict(pdf_split.WKHTMLTOPDF, {"splits": False}, clear=True),
+            patch.object(
+                self.Report, "_render_qweb_pdf_prepare_streams", prepare_streams
+            ),
+        ):
+            self.run_pdf()
+        self.assertEqual((letter.state, letter.failure_reason), ("to_do", False))
+        self.assertEqual(letter.attachment_id.mimetype, "application/pdf")
+        self.assertEqual(letter.attachment_id.raw, b"%%PDF %d" % letter.id)
+        self.assertEqual(email.state, "done")
+        self.assertEqual(len(self.mail_of(email)), 1)
+
+    def test_wkhtmltopdf_crashing_fails_letters_and_notices_not_emails(self):
+        letter = self.waiting(self.debtor, self.levels[30], 300.0, 31)
+        notice = self.waiting(self.third, self.levels[45], 500.0, 46)
+        self.levels[7].attach = "statement"
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        sms = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        with (
+            patch.object(self.Report, "get_wkhtmltopdf_state", lambda self: "ok"),
+            patch.dict(pdf_split.WKHTMLTOPDF, clear=True),
+            patch.object(self.Report, "_run_wkhtmltopdf", side_effect=UserError(CRASH)),
+        ):
+            self.run_pdf()
+        self.assertEqual(
+            (letter.state, letter.failure_reason),
+            ("failed", f"Letter: document error: {CRASH}"),
+        )
+        self.assertEqual(
+            (notice.state, notice.failure_reason),
+            ("failed", f"Formal notice: document error: {CRASH}"),
+        )
+        # The e-mail goes without its statement, the reason noted; no letter.
+        self.assertEqual(
+            (email.state, email.channel, email.failure_reason),
+            ("done", "email", f"Statement not attached: {CRASH}"),
+        )
+        mail = self.mail_of(email)
+        self.assertEqual((len(mail), mail.attachment_ids.ids), (1, []))
+        self.assertEqual((sms.state, sms.failure_reason), ("done", False))
