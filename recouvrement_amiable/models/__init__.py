@@ -59,3 +59,6 @@ from . import recouvrement_debtor_account
 from . import recouvrement_portal_payment
 from . import payment_transaction
 from . import snailmail_letter
+
+# --- faults ---
+from . import sms_sms

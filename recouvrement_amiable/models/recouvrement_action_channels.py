@@ -83,6 +83,16 @@ class RecouvrementActionChannels(models.AbstractModel):
         todo.filtered(lambda a: a.state == "failed" and a.failure_reason).write(
             {"failure_reason": False}
         )
+        # --- faults --- channels that failed after the action was performed
+        # (an SMS provider's error, see _sms_provider_failed): the chain goes
+        # on after them, their reason first.
+        failed_channels = self.env.context.get("recouvrement_failed_channels") or {}
+        for action_id, failed in failed_channels.items():
+            chain = chains.get(action_id) or []
+            for channel, reason in failed:
+                if channel in chain and len(chain) > 1:
+                    chain.remove(channel)
+                    reasons[action_id].append(f"{dict(CHANNELS)[channel]}: {reason}")
         # Start again from the level's channel (a retry after a failure too).
         for action in todo:
             if action.channel != chains[action.id][0]:
@@ -114,6 +124,45 @@ class RecouvrementActionChannels(models.AbstractModel):
             lambda a: a.state != "failed" and reasons.get(a.id)
         ):
             action.failure_reason = "\n".join(reasons[action.id])
+
+    # --- faults ---
+    def _sms_provider_failed(self, reasons):
+        """The SMS of some reminders came back in error from the provider
+        (``reasons``: {mail_message_id: reason}): they fail with the reason,
+        and the next channel of their level's chain is tried at once. When
+        that try itself breaks, they stay failed for the next run."""
+        actions = self.search(
+            [
+                ("mail_message_id", "in", list(reasons)),
+                ("channel", "=", "sms"),
+                ("state", "=", "done"),
+            ]
+        )
+        for action in actions:
+            action.write(
+                {
+                    "state": "failed",
+                    "failure_reason": "{}: {}".format(
+                        dict(CHANNELS)["sms"], reasons[action.mail_message_id.id]
+                    ),
+                }
+            )
+        failed_channels = {
+            action.id: [("sms", reasons[action.mail_message_id.id])]
+            for action in actions
+        }
+        for company, group in actions.grouped("company_id").items():
+            try:
+                with self.env.cr.savepoint():
+                    group.with_company(company).with_context(
+                        allowed_company_ids=company.ids,
+                        recouvrement_failed_channels=failed_channels,
+                    )._perform()
+            # The SMS queue must go on; the next run retries them.
+            except Exception:
+                _logger.exception(
+                    "reminders %s: the channel after the SMS failed", group.ids
+                )
 
     def _render_mail_safely(self, template, actions):
         """Render subject and body of ``template`` for ``actions`` in one

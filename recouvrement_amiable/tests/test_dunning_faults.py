@@ -6,6 +6,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.sms.tools.sms_api import SmsApi
+
 from ..tools import pdf_split
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -150,3 +152,79 @@ class TestDunningFaults(RecouvrementCommon):
         mail = self.mail_of(email)
         self.assertEqual((len(mail), mail.attachment_ids.ids), (1, []))
         self.assertEqual((sms.state, sms.failure_reason), ("done", False))
+
+    # ------------------------------------------------------------------
+    # SMS provider
+    # ------------------------------------------------------------------
+
+    def send_sms_queue(self, iap_state):
+        """Odoo's SMS queue sends the queued SMS; IAP answers ``iap_state``
+        for each."""
+        answers = []
+
+        def send_batch(api, messages, delivery_reports_url=False):
+            answers.extend(
+                {"uuid": number["uuid"], "state": iap_state}
+                for message in messages
+                for number in message["numbers"]
+            )
+            return answers
+
+        with patch.object(SmsApi, "_send_sms_batch", send_batch):
+            self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send(
+                unlink_failed=False, unlink_sent=False
+            )
+        return answers
+
+    def test_sms_provider_error_fails_and_tries_the_next_channel(self):
+        sms_action = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        self.run_dunning()
+        self.assertEqual((sms_action.state, sms_action.channel), ("done", "sms"))
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "=", sms_action.mail_message_id.id)])
+        )
+        self.assertEqual((sms.state, sms.number), ("outgoing", "+33781223344"))
+        answers = self.send_sms_queue("insufficient_credit")
+        self.assertIn({"uuid": sms.uuid, "state": "insufficient_credit"}, answers)
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_credit"))
+        # The reminder went on by e-mail, the SMS's reason kept.
+        self.assertEqual(
+            (sms_action.state, sms_action.channel, sms_action.failure_reason),
+            ("done", "email", "SMS: provider error: Insufficient Credit"),
+        )
+        self.assertEqual(sms_action.email_to, "camille.martin@particulier.example")
+        mail = self.mail_of(sms_action)
+        self.assertEqual(
+            (len(mail), mail.state, mail.recipient_ids), (1, "outgoing", self.consumer)
+        )
+        # The other reminder is untouched.
+        self.assertEqual((email.state, email.failure_reason), ("done", False))
+
+    def test_sms_provider_error_without_email_goes_to_a_letter(self):
+        self.consumer.write(
+            {
+                "email": False,
+                "street": "12 rue Victor Hugo",
+                "zip": "33000",
+                "city": "Bordeaux",
+            }
+        )
+        sms_action = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        self.run_dunning()
+        self.assertEqual((sms_action.state, sms_action.channel), ("done", "sms"))
+        self.send_sms_queue("server_error")
+        self.assertEqual(
+            (sms_action.state, sms_action.channel, sms_action.failure_reason),
+            (
+                "to_do",
+                "letter",
+                (
+                    "SMS: provider error: Server Error\n"
+                    "E-mail: no valid e-mail address for Camille Martin"
+                ),
+            ),
+        )
+        self.assertTrue(sms_action.attachment_id)
