@@ -62,3 +62,4 @@ from . import snailmail_letter
 
 # --- faults ---
 from . import sms_sms
+from . import mail_mail

@@ -128,13 +128,20 @@ class RecouvrementActionChannels(models.AbstractModel):
     # --- faults ---
     def _sms_provider_failed(self, reasons):
         """The SMS of some reminders came back in error from the provider
-        (``reasons``: {mail_message_id: reason}): they fail with the reason,
-        and the next channel of their level's chain is tried at once. When
-        that try itself breaks, they stay failed for the next run."""
+        (``reasons``: {mail_message_id: reason})."""
+        self._failed_after_sending("sms", reasons)
+
+    def _failed_after_sending(self, channel, reasons):
+        """Reminders marked done when their SMS or e-mail was queued, whose
+        message then failed (``reasons``: {mail_message_id: reason}): they
+        fail with the reason, and the next channel of their level's chain is
+        tried at once. When that try itself breaks, they stay failed for the
+        next run."""
+        label = dict(CHANNELS)[channel]
         actions = self.search(
             [
                 ("mail_message_id", "in", list(reasons)),
-                ("channel", "=", "sms"),
+                ("channel", "=", channel),
                 ("state", "=", "done"),
             ]
         )
@@ -142,13 +149,11 @@ class RecouvrementActionChannels(models.AbstractModel):
             action.write(
                 {
                     "state": "failed",
-                    "failure_reason": "{}: {}".format(
-                        dict(CHANNELS)["sms"], reasons[action.mail_message_id.id]
-                    ),
+                    "failure_reason": f"{label}: {reasons[action.mail_message_id.id]}",
                 }
             )
         failed_channels = {
-            action.id: [("sms", reasons[action.mail_message_id.id])]
+            action.id: [(channel, reasons[action.mail_message_id.id])]
             for action in actions
         }
         for company, group in actions.grouped("company_id").items():
@@ -158,10 +163,10 @@ class RecouvrementActionChannels(models.AbstractModel):
                         allowed_company_ids=company.ids,
                         recouvrement_failed_channels=failed_channels,
                     )._perform()
-            # The SMS queue must go on; the next run retries them.
+            # The SMS or mail queue must go on; the next run retries them.
             except Exception:
                 _logger.exception(
-                    "reminders %s: the channel after the SMS failed", group.ids
+                    "reminders %s: the channel after the %s failed", group.ids, label
                 )
 
     def _render_mail_safely(self, template, actions):

@@ -6,7 +6,7 @@ error...) sets the SMS to ``error`` with a ``failure_type``. A reminder sent
 by SMS is *done* when its SMS is queued: when that SMS comes back in error,
 the reminder fails with the provider's reason and the next channel of its
 level's chain (e-mail, then letter) is tried at once (see
-``recouvrement.action._sms_provider_failed``).
+``recouvrement.action._failed_after_sending``).
 """
 
 from odoo import models

@@ -1,10 +1,12 @@
 import io
+import smtplib
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
@@ -228,3 +230,75 @@ class TestDunningFaults(RecouvrementCommon):
             ),
         )
         self.assertTrue(sms_action.attachment_id)
+
+    # ------------------------------------------------------------------
+    # SMTP server
+    # ------------------------------------------------------------------
+
+    def test_smtp_down_keeps_the_email_queued_until_sent(self):
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        self.run_dunning()
+        mail = self.mail_of(email)
+        self.assertEqual((email.state, mail.state), ("done", "outgoing"))
+        Server = type(self.env["ir.mail_server"])
+        with patch.object(
+            Server,
+            "connect",
+            side_effect=ConnectionRefusedError(111, "Connection refused"),
+        ):
+            mail.send()
+        # Still queued, the reason on the e-mail and on the reminder.
+        self.assertEqual(
+            (mail.state, mail.failure_reason),
+            ("outgoing", "111\nConnection refused"),
+        )
+        self.assertEqual(
+            (email.state, email.channel, email.failure_reason),
+            (
+                "done",
+                "email",
+                "E-mail waiting in Odoo's mail queue: 111 Connection refused",
+            ),
+        )
+        # The queue's next pass, the server back: sent, the note gone.
+        self.env["mail.mail"].sudo().process_email_queue(ids=mail.ids)
+        self.assertEqual((mail.state, mail.failure_reason), ("sent", False))
+        self.assertEqual((email.state, email.failure_reason), ("done", False))
+        self.assertEqual(len(self.mail_of(email)), 1)
+        self.assertFalse(
+            self.env["recouvrement.action"].search(
+                [("partner_id", "=", self.other.id), ("id", "!=", email.id)]
+            )
+        )
+
+    def test_email_refused_fails_and_tries_the_next_channel(self):
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        self.run_dunning()
+        mail = self.mail_of(email)
+        Server = type(self.env["ir.mail_server"])
+        refused = smtplib.SMTPRecipientsRefused(
+            {"compta@petit.example": (550, b"5.1.1 User unknown")}
+        )
+        with (
+            patch.object(Server, "send_email", side_effect=refused),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send()
+        self.assertEqual((mail.state, mail.failure_type), ("exception", "unknown"))
+        self.assertEqual(
+            mail.failure_reason,
+            "{'compta@petit.example': (550, b'5.1.1 User unknown')}",
+        )
+        # The reminder went on as a letter, the e-mail's reason kept.
+        self.assertEqual(
+            (email.state, email.channel, email.failure_reason),
+            (
+                "to_do",
+                "letter",
+                (
+                    "E-mail: not delivered: "
+                    "{'compta@petit.example': (550, b'5.1.1 User unknown')}"
+                ),
+            ),
+        )
+        self.assertTrue(email.attachment_id)
