@@ -79,20 +79,25 @@ class RecouvrementActionChannels(models.AbstractModel):
             for action in todo
         }
         reasons = defaultdict(list)
-        # --- faults --- a retry starts without the reasons of its last try
+        # --- faults --- channels that failed after the action was performed
+        # (see _failed_after_sending): the chain goes on after the last of
+        # them, the reasons so far first.
+        failed_channels = self.env.context.get("recouvrement_failed_channels") or {}
+        for action_id, failed in failed_channels.items():
+            chain = chains.get(action_id)
+            if chain is None:
+                continue
+            for channel in failed:
+                if channel in chain[:-1]:
+                    chain = chain[chain.index(channel) + 1 :]
+            chains[action_id] = chain
+            reasons[action_id] = (self.browse(action_id).failure_reason or "").split(
+                "\n"
+            )
+        # A retry starts without the reasons of its last try.
         todo.filtered(lambda a: a.state == "failed" and a.failure_reason).write(
             {"failure_reason": False}
         )
-        # --- faults --- channels that failed after the action was performed
-        # (an SMS provider's error, see _sms_provider_failed): the chain goes
-        # on after them, their reason first.
-        failed_channels = self.env.context.get("recouvrement_failed_channels") or {}
-        for action_id, failed in failed_channels.items():
-            chain = chains.get(action_id) or []
-            for channel, reason in failed:
-                if channel in chain and len(chain) > 1:
-                    chain.remove(channel)
-                    reasons[action_id].append(f"{dict(CHANNELS)[channel]}: {reason}")
         # Start again from the level's channel (a retry after a failure too).
         for action in todo:
             if action.channel != chains[action.id][0]:
@@ -145,17 +150,22 @@ class RecouvrementActionChannels(models.AbstractModel):
                 ("state", "=", "done"),
             ]
         )
+        failed_channels = {}
+        retry = self.browse()
         for action in actions:
+            # The reasons of earlier channels of this try stay.
+            lines = (action.failure_reason or "").split("\n")
+            lines.append(f"{label}: {reasons[action.mail_message_id.id]}")
             action.write(
-                {
-                    "state": "failed",
-                    "failure_reason": f"{label}: {reasons[action.mail_message_id.id]}",
-                }
+                {"state": "failed", "failure_reason": "\n".join(filter(None, lines))}
             )
-        failed_channels = {
-            action.id: [(channel, reasons[action.mail_message_id.id])]
-            for action in actions
-        }
+            # The channels this try already went through, this one last; the
+            # last channel of its chain has no next one: the next run retries.
+            chain = fallback_channels(action.level_id.channel)
+            if channel in chain[:-1]:
+                failed_channels[action.id] = list(chain[: chain.index(channel) + 1])
+                retry |= action
+        actions = retry
         for company, group in actions.grouped("company_id").items():
             try:
                 with self.env.cr.savepoint():

@@ -302,3 +302,41 @@ class TestDunningFaults(RecouvrementCommon):
             ),
         )
         self.assertTrue(email.attachment_id)
+
+    def test_sms_then_email_failing_goes_to_the_letter_not_back_to_sms(self):
+        self.consumer.write(
+            {"street": "12 rue Victor Hugo", "zip": "33000", "city": "Bordeaux"}
+        )
+        sms_action = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        self.run_dunning()
+        self.send_sms_queue("wrong_number_format")
+        self.assertEqual((sms_action.state, sms_action.channel), ("done", "email"))
+        mail = self.mail_of(sms_action)
+        Server = type(self.env["ir.mail_server"])
+        refused = smtplib.SMTPRecipientsRefused(
+            {"camille.martin@particulier.example": (550, b"5.1.1 User unknown")}
+        )
+        with (
+            patch.object(Server, "send_email", side_effect=refused),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send()
+        self.assertEqual(
+            (sms_action.state, sms_action.channel, sms_action.failure_reason),
+            (
+                "to_do",
+                "letter",
+                (
+                    "SMS: provider error: Wrong Number Format\n"
+                    "E-mail: not delivered: {'camille.martin@particulier.example': "
+                    "(550, b'5.1.1 User unknown')}"
+                ),
+            ),
+        )
+        # One SMS only: the failed channel is not tried again.
+        self.assertEqual(
+            self.env["sms.sms"]
+            .sudo()
+            .search_count([("partner_id", "=", self.consumer.id)]),
+            1,
+        )
