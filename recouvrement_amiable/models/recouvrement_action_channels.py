@@ -91,9 +91,8 @@ class RecouvrementActionChannels(models.AbstractModel):
                 if channel in chain[:-1]:
                     chain = chain[chain.index(channel) + 1 :]
             chains[action_id] = chain
-            reasons[action_id] = (self.browse(action_id).failure_reason or "").split(
-                "\n"
-            )
+            failure = self.browse(action_id).failure_reason or ""
+            reasons[action_id] = [line for line in failure.split("\n") if line]
         # A retry starts without the reasons of its last try.
         todo.filtered(lambda a: a.state == "failed" and a.failure_reason).write(
             {"failure_reason": False}

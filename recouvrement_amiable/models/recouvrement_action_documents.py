@@ -43,9 +43,10 @@ class RecouvrementActionDocuments(models.AbstractModel):
     _description = "Reminder documents"
 
     def _documents_as_html(self):
-        """Odoo renders reports as HTML instead of PDF in test mode and when
-        wkhtmltopdf is not installed; documents follow the same rule (the
-        benchmark also asks for it, to compare with peers measured so)."""
+        """Odoo renders reports as HTML instead of PDF in test mode;
+        documents follow the same rule (the benchmark also asks for it, to
+        compare with peers measured so). Not when wkhtmltopdf is missing:
+        a letter is then not prepared (see ``_wkhtmltopdf_missing``)."""
         if self.env.context.get("recouvrement_documents_as_html"):
             return True
         # --- faults --- without wkhtmltopdf, no HTML page instead of a PDF:
