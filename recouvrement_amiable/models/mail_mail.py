@@ -15,7 +15,14 @@ the reminders done; Odoo's mail queue sends them later.
   ``recouvrement.action._failed_after_sending``).
 """
 
-from odoo import models
+from odoo import fields, models
+
+
+class RecouvrementAction(models.Model):
+    _inherit = "recouvrement.action"
+
+    # Looked up for every e-mail Odoo's queue sends (see below): indexed.
+    mail_message_id = fields.Many2one(index="btree_not_null")
 
 
 class MailMail(models.Model):
@@ -35,7 +42,15 @@ class MailMail(models.Model):
     def _recouvrement_reminders(self):
         """{mail.mail id: recouvrement.action} of the reminder e-mails in
         ``self`` (not the copies of letters, which stay to print)."""
-        messages = self.mail_message_id
+        # Reminder e-mails are outgoing e-mails on the debtor (not Odoo's
+        # notifications, not mass mailings): only those are looked up.
+        messages = self.filtered(
+            lambda mail: (
+                mail.model == "res.partner"
+                and mail.message_type == "email_outgoing"
+                and not mail.is_notification
+            )
+        ).mail_message_id
         if not messages:
             return {}
         # sudo: the mail queue runs as whichever user sends it.
