@@ -4,7 +4,8 @@ The run queues reminder e-mails (``mail.mail``, state ``outgoing``) and marks
 the reminders done; Odoo's mail queue sends them later.
 
 - The outgoing mail server cannot be reached (Odoo's failure type
-  ``mail_smtp``: connection refused, timeout, authentication): Odoo would
+  ``mail_smtp``: connection refused, timeout, authentication), or drops the
+  connection while sending (``SMTPServerDisconnected``): Odoo would
   leave the e-mail in *Delivery Failed* and never try it again. A reminder's
   e-mail goes back to the queue instead (it stays queued and the queue's
   next pass sends it) and the reminder notes why it has not gone yet; the
@@ -15,7 +16,10 @@ the reminders done; Odoo's mail queue sends them later.
   ``recouvrement.action._failed_after_sending``).
 """
 
+import smtplib
+
 from odoo import fields, models
+from odoo.tools import exception_to_unicode
 
 
 class RecouvrementAction(models.Model):
@@ -38,6 +42,25 @@ class MailMail(models.Model):
         if reminders:
             self._recouvrement_outcome(reminders, failure_type)
         return result
+
+    def _send(self, *args, **kwargs):
+        try:
+            return super()._send(*args, **kwargs)
+        except smtplib.SMTPServerDisconnected as error:
+            # The server went away while sending: Odoo stops this pass and
+            # leaves the e-mail being sent in "Delivery Failed" with no
+            # failure type ("Error without exception"), never tried again.
+            # A reminder's e-mail goes back to the queue like one whose
+            # server could not be reached.
+            lost = self.browse(list(self._recouvrement_reminders())).filtered(
+                lambda mail: mail.state == "exception" and not mail.failure_type
+            )
+            if lost:
+                lost.write({"failure_reason": exception_to_unicode(error)})
+                lost._postprocess_sent_message(
+                    success_pids=[], failure_type="mail_smtp"
+                )
+            raise
 
     def _recouvrement_reminders(self):
         """{mail.mail id: recouvrement.action} of the reminder e-mails in

@@ -271,6 +271,44 @@ class TestDunningFaults(RecouvrementCommon):
             )
         )
 
+    def test_smtp_session_lost_keeps_the_email_queued(self):
+        """The server drops the connection while sending: Odoo's queue gives
+        up this pass; the e-mail stays queued and the next pass sends it."""
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        self.run_dunning()
+        mail = self.mail_of(email)
+        Server = type(self.env["ir.mail_server"])
+        with (
+            patch.object(
+                Server,
+                "send_email",
+                side_effect=smtplib.SMTPServerDisconnected(
+                    "Connection unexpectedly closed"
+                ),
+            ),
+            mute_logger(
+                "odoo.addons.mail.models.mail_mail",
+                "odoo.addons.recouvrement_amiable.models.mail_mail",
+            ),
+        ):
+            self.env["mail.mail"].sudo().process_email_queue(ids=mail.ids)
+        self.assertEqual(
+            (mail.state, mail.failure_reason),
+            ("outgoing", "Connection unexpectedly closed"),
+        )
+        self.assertEqual(
+            (email.state, email.failure_reason),
+            (
+                "done",
+                "E-mail waiting in Odoo's mail queue: Connection unexpectedly closed",
+            ),
+        )
+        self.env["mail.mail"].sudo().process_email_queue(ids=mail.ids)
+        self.assertEqual(
+            (mail.state, email.state, email.failure_reason), ("sent", "done", False)
+        )
+        self.assertEqual(len(self.mail_of(email)), 1)
+
     def test_email_refused_fails_and_tries_the_next_channel(self):
         email = self.waiting(self.other, self.levels[7], 200.0, 8)
         self.run_dunning()
