@@ -50,6 +50,7 @@ from . import recouvrement_proceeding
 from . import recouvrement_doubtful_rule
 from . import recouvrement_doubtful_closing
 from . import recouvrement_court_file_documents
+from . import recouvrement_court_file_dunning
 from . import recouvrement_court_file
 
 # --- debtor page ---

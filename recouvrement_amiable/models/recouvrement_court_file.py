@@ -13,13 +13,11 @@ prescription (court claim, Code civil 2241).
 
 from datetime import timedelta
 
-from markupsafe import escape
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rules import court_file as rules
-from ..tools.chatter import insert_notes
+from .selections import JUDICIAL_STATES
 
 COURT_FILE_STATES = [
     ("draft", "Draft"),
@@ -29,7 +27,6 @@ COURT_FILE_STATES = [
     ("cancelled", "Cancelled"),
 ]
 # States in which the invoices are judicial: no reminder, plan or agency.
-JUDICIAL_STATES = ("prepared", "filed")
 ROUTES = [
     (rules.SMALL_CLAIMS, "Small-claims procedure (commissaire de justice)"),
     (rules.INJONCTION, "Order for payment (injonction de payer)"),
@@ -48,7 +45,11 @@ OUTCOMES = [
 class RecouvrementCourtFile(models.Model):
     _name = "recouvrement.court.file"
     _description = "Court file"
-    _inherit = ["mail.thread", "recouvrement.court.file.documents"]
+    _inherit = [
+        "mail.thread",
+        "recouvrement.court.file.documents",
+        "recouvrement.court.file.dunning",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -579,52 +580,3 @@ class RecouvrementCourtFile(models.Model):
             court_file.move_ids._recouvrement_record_acknowledgment(
                 court_file.service_date
             )
-
-    def _stop_reminders(self):
-        """Pending reminders about the judicial invoices are cancelled."""
-        actions = self.env["recouvrement.action"].search(
-            [
-                ("line_ids.move_id", "in", self.move_ids.ids),
-                ("state", "in", ("waiting", "to_validate", "failed")),
-            ]
-        )
-        if actions:
-            actions.action_cancel()
-
-    def _log_judicial(self):
-        self.ensure_one()
-        body = escape(
-            self.env._(
-                "Court file %(file)s prepared: reminders stop, the claim goes "
-                "to %(route)s.",
-                file=self.name,
-                route=dict(self._fields["route"]._description_selection(self.env))[
-                    self.route
-                ],
-            )
-        )
-        insert_notes(self.env, "account.move", dict.fromkeys(self.move_ids.ids, body))
-        insert_notes(self.env, "res.partner", {self.partner_id.id: body})
-
-    # ------------------------------------------------------------------
-    # Hooks of the dunning run and of the other features
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _judicial_files_of(self, moves):
-        # sudo: whether an invoice went to court is part of its recovery
-        # status, for the run (cron) and whoever reads the invoice.
-        return self.sudo().search(
-            [("move_ids", "in", moves.ids), ("state", "in", JUDICIAL_STATES)]
-        )
-
-    @api.model
-    def _recouvrement_blocked_moves(self, moves, on_date):
-        """{invoice id: reason} for the invoices sent to court: no reminder,
-        no payment plan, no agency."""
-        blocked = {}
-        for court_file in self._judicial_files_of(moves):
-            reason = self.env._("Sent to court (file %(file)s)", file=court_file.name)
-            for move in court_file.move_ids & moves:
-                blocked[move.id] = reason
-        return blocked

@@ -162,3 +162,6 @@ ACTING_NAMES = [
     ("creditor", "In the creditor's name (white label)"),
     ("own", "In its own name"),
 ]
+
+# Court files: the states in which invoices are "judicial".
+JUDICIAL_STATES = ("prepared", "filed")
