@@ -1,0 +1,370 @@
+"""Takes the README's screenshots from a running demo (scripts/screenshots).
+
+Logs in to Odoo with JSON-RPC (/web/session/authenticate), finds the records
+to show through the same session (a formal notice waiting for validation,
+a dispute, a payment plan, an agency case, a debtor's signed link...), then
+drives a headless Chromium through the Chrome DevTools protocol (the
+``websocket-client`` package Odoo's own browser tests use): the session
+cookie is set, each screen is opened by its URL, the page is left to settle
+(no request in flight, no loading indicator, nothing changing), a tab is
+clicked when the screen needs it, and the viewport is saved as a PNG.
+
+    python3 screenshots.py URL DB OUTPUT_DIR [NAME ...]
+
+Run through scripts/screenshots, which finds the interpreter and Chromium.
+Environment: SCREENSHOTS_LOGIN / SCREENSHOTS_PASSWORD (admin / admin),
+SCREENSHOTS_SIZE (1280x800), CHROMIUM (chromium, then google-chrome).
+"""
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import websocket
+
+ACTION = "/odoo/action-recouvrement_amiable.{}"
+# Every screen the page must not show when it is taken.
+BUSY = ".o_loading_indicator, .o_blockUI:not(.o_blockUI_invisible), .o_spinner"
+
+
+class Odoo:
+    """JSON-RPC with the web client's session (the cookie Chromium gets)."""
+
+    def __init__(self, url, db, login, password):
+        self.url = url
+        self.http = requests.Session()
+        result = self._rpc(
+            "/web/session/authenticate",
+            {"db": db, "login": login, "password": password},
+        )
+        if not result.get("uid"):
+            sys.exit(f"Cannot log in to {url} (database {db}) as {login}.")
+        self.session_id = self.http.cookies["session_id"]
+
+    def _rpc(self, path, params):
+        response = self.http.post(
+            self.url + path,
+            json={"jsonrpc": "2.0", "method": "call", "params": params},
+            timeout=120,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if body.get("error"):
+            message = body["error"].get("data", {}).get("message") or body["error"]
+            sys.exit(f"{path}: {message}")
+        return body["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self._rpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def first(self, model, *domains, order="id desc"):
+        """The id of the first record found by the first domain that finds
+        one (fallbacks when a demo lacks the ideal example), or None."""
+        for domain in domains:
+            ids = self.call(model, "search", domain, limit=1, order=order)
+            if ids:
+                return ids[0]
+        return None
+
+
+class Browser:
+    """A headless Chromium spoken to through the DevTools protocol."""
+
+    def __init__(self, width, height):
+        binary = os.environ.get("CHROMIUM") or next(
+            filter(None, map(shutil.which, ("chromium", "google-chrome"))), None
+        )
+        if not binary:
+            sys.exit("No Chromium found: install Debian's chromium package.")
+        self.profile = tempfile.mkdtemp(prefix="recouvrement-screenshots-")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",  # root in a container has no user namespace
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port_file = Path(self.profile, "DevToolsActivePort")
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        else:
+            self.close()
+            sys.exit(f"{binary} did not start its DevTools server.")
+        port = port_file.read_text().split()[0]
+        pages = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
+        target = next(p for p in pages if p["type"] == "page")
+        self.ws = websocket.create_connection(
+            target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
+        )
+        self.next_id = 0
+        self.in_flight = set()
+        self.errors = []
+        self.logged_in = False
+        self.send("Page.enable")
+        self.send("Network.enable")
+        self.send("Runtime.enable")
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def _event(self, message):
+        method, params = message.get("method"), message.get("params", {})
+        if method == "Network.requestWillBeSent":
+            self.in_flight.add(params["requestId"])
+        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+            self.in_flight.discard(params["requestId"])
+        elif method == "Runtime.exceptionThrown":
+            self.errors.append(params["exceptionDetails"].get("text", ""))
+
+    def _pump(self, timeout):
+        """Read the events that arrive within ``timeout`` seconds."""
+        self.ws.settimeout(timeout)
+        try:
+            while True:
+                self._event(json.loads(self.ws.recv()))
+        except websocket.WebSocketTimeoutException:
+            pass
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.ws.settimeout(60)
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self._event(message)
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=True,
+        )
+        return result.get("result", {}).get("value")
+
+    def settle(self, ready="true", timeout=60):
+        """Wait until the page is loaded, ``ready`` (a JS expression) holds,
+        no request is in flight, no loading indicator shows and the page's
+        text has not changed for a second."""
+        deadline = time.monotonic() + timeout
+        quiet_since, last = None, None
+        probe = (
+            f"document.readyState === 'complete' && !document.querySelector({BUSY!r})"
+            f" && Boolean({ready}) ? document.body.innerText.length : -1"
+        )
+        while time.monotonic() < deadline:
+            self._pump(0.25)
+            state = self.evaluate(probe)
+            if state is None or state < 0 or self.in_flight or state != last:
+                quiet_since, last = None, state
+                continue
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 1.0:
+                self._pump(0.5)  # animations (charts, fades) end
+                return True
+        return False
+
+    def open(self, url, ready="true"):
+        self.in_flight.clear()
+        self.send("Page.navigate", url=url)
+        self._pump(0.5)
+        return self.settle(ready)
+
+    def capture(self, path):
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        Path(path).write_bytes(base64.b64decode(data))
+
+    def close(self):
+        if getattr(self, "ws", None):
+            self.ws.close()
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def click(selector):
+    """A JS expression clicking ``selector`` (a notebook tab, ...)."""
+    return (
+        f"(() => {{ const e = document.querySelector({selector!r});"
+        " e && e.click(); return !!e; })()"
+    )
+
+
+def tab(name):
+    return click(f".o_notebook_headers a[name='{name}']")
+
+
+def screens(odoo):
+    """(name, path, JS to run once the page has settled or None, CSS
+    selector of what the page must show), for the records of this database:
+    the file is doc/screenshot-<name>.png."""
+    action = odoo.first(
+        "recouvrement.action",
+        [("state", "=", "to_validate"), ("channel", "=", "formal_notice")],
+        [("state", "=", "to_do"), ("channel", "in", ("letter", "formal_notice"))],
+        [("state", "=", "done"), ("channel", "=", "email")],
+    )
+    dispute = odoo.first(
+        "recouvrement.dispute",
+        [("state", "=", "resolved_justified")],
+        [("state", "in", ("open", "in_progress"))],
+        [],
+    )
+    plan = odoo.first(
+        "recouvrement.plan",
+        [("state", "=", "active")],
+        [("state", "in", ("done", "broken"))],
+        [],
+    )
+    case = odoo.first(
+        "recouvrement.case",
+        [("state", "in", ("sent", "in_progress"))],
+        [],
+    )
+    # The customer with the longest history: the most reminders.
+    groups = odoo.call(
+        "recouvrement.action",
+        "read_group",
+        [("partner_id.is_company", "=", True)],
+        ["partner_id"],
+        ["partner_id"],
+        orderby="partner_id_count desc",
+        limit=1,
+    )
+    partner = groups[0]["partner_id"][0] if groups else None
+    access = odoo.first(
+        "recouvrement.portal.access",
+        [("is_valid", "=", True), ("partner_id.is_company", "=", True)],
+        [("is_valid", "=", True)],
+    )
+    token = access and odoo.call(
+        "recouvrement.portal.access", "read", [access], ["token"]
+    )
+    form, view = ".o_form_view .o_form_sheet", ".o_view_controller"
+    found = [
+        ("worklist", ACTION.format("action_recouvrement_worklist"), None, view),
+        (
+            "invoices-in-recovery",
+            ACTION.format("action_recouvrement_invoices"),
+            None,
+            view,
+        ),
+        (
+            "cockpit-dashboard",
+            ACTION.format("action_recouvrement_kpi_dashboard"),
+            None,
+            form,
+        ),
+    ]
+    if action:
+        found.append(("reminder", record("action", action), tab("message"), form))
+        report = odoo.call("recouvrement.action", "action_preview_document", [action])
+        if report.get("report_name"):
+            url = f"/report/html/{report['report_name']}/{action}"
+            found.append(("reminder-document", url, None, "body"))
+    if dispute:
+        found.append(("dispute", record("dispute", dispute), None, form))
+    if plan:
+        found.append(("payment-plan", record("plan", plan), tab("schedule"), form))
+    if case:
+        found.append(("agency-case", record("case", case), None, form))
+    if partner:
+        url = f"/odoo/contacts/{partner}"
+        found.append(("customer-recouvrement-tab", url, tab("recouvrement"), form))
+    if token:
+        url = f"/recouvrement/account/{token[0]['token']}"
+        found.append(("debtor-account-page", url, None, "body"))
+    return found
+
+
+def record(model, res_id):
+    return ACTION.format(f"action_recouvrement_{model}/{res_id}")
+
+
+def main(url, db, output, names):
+    url = url.rstrip("/")
+    width, height = map(int, os.environ.get("SCREENSHOTS_SIZE", "1280x800").split("x"))
+    odoo = Odoo(
+        url,
+        db,
+        os.environ.get("SCREENSHOTS_LOGIN", "admin"),
+        os.environ.get("SCREENSHOTS_PASSWORD", "admin"),
+    )
+    todo = [s for s in screens(odoo) if not names or s[0] in names]
+    Path(output).mkdir(parents=True, exist_ok=True)
+    browser = Browser(width, height)
+    failed = []
+    try:
+        # The debtor's page is seen as the debtor sees it: without the
+        # collector's session, through the signed link alone.
+        todo.sort(key=lambda s: s[0] != "debtor-account-page")
+        for name, path, then, ready in todo:
+            if name != "debtor-account-page" and not browser.logged_in:
+                browser.send(
+                    "Network.setCookie",
+                    name="session_id",
+                    value=odoo.session_id,
+                    url=url,
+                    httpOnly=True,
+                )
+                browser.logged_in = True
+            started = time.monotonic()
+            ok = browser.open(url + path, f"document.querySelector({ready!r})")
+            if ok and then:
+                ok = browser.evaluate(then) and browser.settle()
+            target = Path(output, f"screenshot-{name}.png")
+            browser.capture(target)
+            took = time.monotonic() - started
+            status = "" if ok else "  (did not settle: check it)"
+            print(f"{target} {took:.1f} s{status}")
+            if not ok:
+                failed.append(name)
+    finally:
+        browser.close()
+    if browser.errors:
+        print("JavaScript errors:", *sorted(set(browser.errors)), sep="\n  ")
+    missing = sorted(set(names) - {s[0] for s in todo})
+    if missing:
+        print("Not found in this database:", ", ".join(missing))
+    return 1 if failed or missing else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]))
