@@ -31,6 +31,12 @@ import websocket
 
 ACTION = "/odoo/action-recouvrement_amiable.{}"
 # Every screen the page must not show when it is taken.
+# Requests whose end the page does not wait for: the bus's shared worker
+# loads its script in its own target, the page never sees it finish.
+NOT_AWAITED = ("/bus/websocket_worker_bundle",)
+# Screens taller than the others (height in pixels): the customer's tab
+# with its history.
+HEIGHTS = {"customer-recouvrement-tab": 1200}
 BUSY = ".o_loading_indicator, .o_blockUI:not(.o_blockUI_invisible), .o_spinner"
 
 
@@ -119,12 +125,15 @@ class Browser:
             target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
         )
         self.next_id = 0
-        self.in_flight = set()
+        self.in_flight = {}
         self.errors = []
         self.logged_in = False
         self.send("Page.enable")
         self.send("Network.enable")
         self.send("Runtime.enable")
+        self.resize(width, height)
+
+    def resize(self, width, height):
         self.send(
             "Emulation.setDeviceMetricsOverride",
             width=width,
@@ -136,9 +145,11 @@ class Browser:
     def _event(self, message):
         method, params = message.get("method"), message.get("params", {})
         if method == "Network.requestWillBeSent":
-            self.in_flight.add(params["requestId"])
+            url = params["request"]["url"]
+            if not any(path in url for path in NOT_AWAITED):
+                self.in_flight[params["requestId"]] = url
         elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-            self.in_flight.discard(params["requestId"])
+            self.in_flight.pop(params["requestId"], None)
         elif method == "Runtime.exceptionThrown":
             self.errors.append(params["exceptionDetails"].get("text", ""))
 
@@ -174,7 +185,7 @@ class Browser:
         )
         return result.get("result", {}).get("value")
 
-    def settle(self, ready="true", timeout=60):
+    def settle(self, ready="true", timeout=30):
         """Wait until the page is loaded, ``ready`` (a JS expression) holds,
         no request is in flight, no loading indicator shows and the page's
         text has not changed for a second."""
@@ -203,6 +214,12 @@ class Browser:
         return self.settle(ready)
 
     def capture(self, path):
+        # Toasts are not part of the screen (e.g. the bus's "page outdated"
+        # when the server restarted since the page's assets were built).
+        self.evaluate(
+            "document.head.insertAdjacentHTML('beforeend',"
+            " '<style>.o_notification_manager {display: none !important}</style>')"
+        )
         data = self.send("Page.captureScreenshot", format="png")["data"]
         Path(path).write_bytes(base64.b64decode(data))
 
@@ -217,16 +234,20 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def click(selector):
-    """A JS expression clicking ``selector`` (a notebook tab, ...)."""
+def tab(name, scroll=False):
+    """A JS expression opening the notebook page ``name`` of a form (and,
+    with ``scroll``, scrolling the form up to the notebook)."""
+    selector = f".o_notebook_headers a[name='{name}']"
     return (
         f"(() => {{ const e = document.querySelector({selector!r});"
-        " e && e.click(); return !!e; })()"
+        " if (!e) return false; e.click();"
+        + (
+            " e.closest('.o_notebook').scrollIntoView({block: 'start'});"
+            if scroll
+            else ""
+        )
+        + " return true; })()"
     )
-
-
-def tab(name):
-    return click(f".o_notebook_headers a[name='{name}']")
 
 
 def screens(odoo):
@@ -236,14 +257,20 @@ def screens(odoo):
     action = odoo.first(
         "recouvrement.action",
         [("state", "=", "to_validate"), ("channel", "=", "formal_notice")],
-        [("state", "=", "to_do"), ("channel", "in", ("letter", "formal_notice"))],
-        [("state", "=", "done"), ("channel", "=", "email")],
+        [("channel", "=", "formal_notice")],
+        [("channel", "=", "letter")],
+        [("channel", "=", "email")],
     )
     dispute = odoo.first(
         "recouvrement.dispute",
         [("state", "=", "resolved_justified")],
         [("state", "in", ("open", "in_progress"))],
         [],
+    )
+    resolved = dispute and odoo.call(
+        "recouvrement.dispute",
+        "search_count",
+        [("id", "=", dispute), ("state", "=", "resolved_justified")],
     )
     plan = odoo.first(
         "recouvrement.plan",
@@ -294,18 +321,23 @@ def screens(odoo):
     if action:
         found.append(("reminder", record("action", action), tab("message"), form))
         report = odoo.call("recouvrement.action", "action_preview_document", [action])
+        # Until the company's document layout is set, Odoo asks for it first.
+        report = report.get("context", {}).get("report_action") or report
         if report.get("report_name"):
             url = f"/report/html/{report['report_name']}/{action}"
             found.append(("reminder-document", url, None, "body"))
     if dispute:
-        found.append(("dispute", record("dispute", dispute), None, form))
+        then = tab("resolution") if resolved else None
+        found.append(("dispute", record("dispute", dispute), then, form))
     if plan:
         found.append(("payment-plan", record("plan", plan), tab("schedule"), form))
     if case:
         found.append(("agency-case", record("case", case), None, form))
     if partner:
-        url = f"/odoo/contacts/{partner}"
-        found.append(("customer-recouvrement-tab", url, tab("recouvrement"), form))
+        url = f"/odoo/action-account.res_partner_action_customer/{partner}"
+        found.append(
+            ("customer-recouvrement-tab", url, tab("recouvrement", scroll=True), form)
+        )
     if token:
         url = f"/recouvrement/account/{token[0]['token']}"
         found.append(("debtor-account-page", url, None, "body"))
@@ -344,6 +376,7 @@ def main(url, db, output, names):
                 )
                 browser.logged_in = True
             started = time.monotonic()
+            browser.resize(width, HEIGHTS.get(name, height))
             ok = browser.open(url + path, f"document.querySelector({ready!r})")
             if ok and then:
                 ok = browser.evaluate(then) and browser.settle()
