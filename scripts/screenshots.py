@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import requests
@@ -53,6 +54,7 @@ class Odoo:
         if not result.get("uid"):
             sys.exit(f"Cannot log in to {url} (database {db}) as {login}.")
         self.session_id = self.http.cookies["session_id"]
+        self.uid = result["uid"]
 
     def _rpc(self, path, params):
         response = self.http.post(
@@ -250,6 +252,28 @@ def tab(name, scroll=False):
     )
 
 
+def set_date(field, value):
+    """A JS expression typing ``value`` in the date field ``field``."""
+    selector = f".o_field_widget[name='{field}'] input"
+    return (
+        f"(() => {{ const i = document.querySelector({selector!r});"
+        f" if (!i) return false; i.value = {value!r};"
+        " i.dispatchEvent(new Event('input', {bubbles: true}));"
+        " i.dispatchEvent(new Event('change', {bubbles: true})); return true; })()"
+    )
+
+
+def six_months_ago(odoo):
+    """The first day of the month five months back (six months of figures),
+    in the date format of the user's language."""
+    lang = odoo.call("res.users", "read", [odoo.uid], ["lang"])[0]["lang"]
+    lang_ids = odoo.call("res.lang", "search", [("code", "=", lang)], limit=1)
+    fmt = odoo.call("res.lang", "read", lang_ids, ["date_format"])[0]["date_format"]
+    today = date.today()
+    year, month = divmod(today.year * 12 + today.month - 1 - 5, 12)
+    return date(year, month + 1, 1).strftime(fmt)
+
+
 def screens(odoo):
     """(name, path, JS to run once the page has settled or None, CSS
     selector of what the page must show), for the records of this database:
@@ -275,7 +299,8 @@ def screens(odoo):
     plan = odoo.first(
         "recouvrement.plan",
         [("state", "=", "active")],
-        [("state", "in", ("done", "broken"))],
+        [("state", "=", "broken")],
+        [("state", "=", "done")],
         [],
     )
     case = odoo.first(
@@ -283,17 +308,13 @@ def screens(odoo):
         [("state", "in", ("sent", "in_progress"))],
         [],
     )
-    # The customer with the longest history: the most reminders.
-    groups = odoo.call(
-        "recouvrement.action",
-        "read_group",
-        [("partner_id.is_company", "=", True)],
-        ["partner_id"],
-        ["partner_id"],
-        orderby="partner_id_count desc",
-        limit=1,
+    # The customer of that reminder: its history climbs the ladder.
+    partner = (
+        action
+        and odoo.call("recouvrement.action", "read", [action], ["partner_id"])[0][
+            "partner_id"
+        ][0]
     )
-    partner = groups[0]["partner_id"][0] if groups else None
     access = odoo.first(
         "recouvrement.portal.access",
         [("is_valid", "=", True), ("partner_id.is_company", "=", True)],
@@ -307,14 +328,14 @@ def screens(odoo):
         ("worklist", ACTION.format("action_recouvrement_worklist"), None, view),
         (
             "invoices-in-recovery",
-            ACTION.format("action_recouvrement_invoices"),
+            ACTION.format("action_recouvrement_invoices") + "?view_type=kanban",
             None,
             view,
         ),
         (
             "cockpit-dashboard",
             ACTION.format("action_recouvrement_kpi_dashboard"),
-            None,
+            set_date("date_from", six_months_ago(odoo)),
             form,
         ),
     ]
