@@ -31,13 +31,26 @@ import requests
 import websocket
 
 ACTION = "/odoo/action-recouvrement_amiable.{}"
-# Every screen the page must not show when it is taken.
+# The screens, in the order they are taken (doc/screenshot-<name>.png).
+NAMES = (
+    "debtor-account-page",
+    "worklist",
+    "invoices-in-recovery",
+    "cockpit-dashboard",
+    "reminder",
+    "reminder-document",
+    "dispute",
+    "payment-plan",
+    "agency-case",
+    "customer-recouvrement-tab",
+)
 # Requests whose end the page does not wait for: the bus's shared worker
 # loads its script in its own target, the page never sees it finish.
 NOT_AWAITED = ("/bus/websocket_worker_bundle",)
 # Screens taller than the others (height in pixels): the customer's tab
 # with its history.
 HEIGHTS = {"customer-recouvrement-tab": 1200}
+# What shows while the web client is busy.
 BUSY = ".o_loading_indicator, .o_blockUI:not(.o_blockUI_invisible), .o_spinner"
 
 
@@ -47,10 +60,13 @@ class Odoo:
     def __init__(self, url, db, login, password):
         self.url = url
         self.http = requests.Session()
-        result = self._rpc(
-            "/web/session/authenticate",
-            {"db": db, "login": login, "password": password},
-        )
+        try:
+            result = self._rpc(
+                "/web/session/authenticate",
+                {"db": db, "login": login, "password": password},
+            )
+        except requests.ConnectionError:
+            sys.exit(f"No Odoo answers at {url}: serve the demo first (scripts/demo).")
         if not result.get("uid"):
             sys.exit(f"Cannot log in to {url} (database {db}) as {login}.")
         self.session_id = self.http.cookies["session_id"]
@@ -291,11 +307,7 @@ def screens(odoo):
         [("state", "in", ("open", "in_progress"))],
         [],
     )
-    resolved = dispute and odoo.call(
-        "recouvrement.dispute",
-        "search_count",
-        [("id", "=", dispute), ("state", "=", "resolved_justified")],
-    )
+    state = dispute and read(odoo, "recouvrement.dispute", dispute, "state")
     plan = odoo.first(
         "recouvrement.plan",
         [("state", "=", "active")],
@@ -309,20 +321,13 @@ def screens(odoo):
         [],
     )
     # The customer of that reminder: its history climbs the ladder.
-    partner = (
-        action
-        and odoo.call("recouvrement.action", "read", [action], ["partner_id"])[0][
-            "partner_id"
-        ][0]
-    )
+    partner = action and read(odoo, "recouvrement.action", action, "partner_id")[0]
     access = odoo.first(
         "recouvrement.portal.access",
         [("is_valid", "=", True), ("partner_id.is_company", "=", True)],
         [("is_valid", "=", True)],
     )
-    token = access and odoo.call(
-        "recouvrement.portal.access", "read", [access], ["token"]
-    )
+    token = access and read(odoo, "recouvrement.portal.access", access, "token")
     form, view = ".o_form_view .o_form_sheet", ".o_view_controller"
     found = [
         ("worklist", ACTION.format("action_recouvrement_worklist"), None, view),
@@ -348,7 +353,8 @@ def screens(odoo):
             url = f"/report/html/{report['report_name']}/{action}"
             found.append(("reminder-document", url, None, "body"))
     if dispute:
-        then = tab("resolution") if resolved else None
+        # The Resolution tab shows once the dispute is closed.
+        then = tab("resolution") if state not in ("open", "in_progress") else None
         found.append(("dispute", record("dispute", dispute), then, form))
     if plan:
         found.append(("payment-plan", record("plan", plan), tab("schedule"), form))
@@ -360,9 +366,13 @@ def screens(odoo):
             ("customer-recouvrement-tab", url, tab("recouvrement", scroll=True), form)
         )
     if token:
-        url = f"/recouvrement/account/{token[0]['token']}"
+        url = f"/recouvrement/account/{token}"
         found.append(("debtor-account-page", url, None, "body"))
     return found
+
+
+def read(odoo, model, res_id, field):
+    return odoo.call(model, "read", [res_id], [field])[0][field]
 
 
 def record(model, res_id):
@@ -371,6 +381,9 @@ def record(model, res_id):
 
 def main(url, db, output, names):
     url = url.rstrip("/")
+    unknown = sorted(set(names) - set(NAMES))
+    if unknown:
+        sys.exit(f"Unknown screens: {', '.join(unknown)}; known: {', '.join(NAMES)}")
     width, height = map(int, os.environ.get("SCREENSHOTS_SIZE", "1280x800").split("x"))
     odoo = Odoo(
         url,
@@ -378,14 +391,15 @@ def main(url, db, output, names):
         os.environ.get("SCREENSHOTS_LOGIN", "admin"),
         os.environ.get("SCREENSHOTS_PASSWORD", "admin"),
     )
-    todo = [s for s in screens(odoo) if not names or s[0] in names]
+    names = names or NAMES
+    todo = [s for s in screens(odoo) if s[0] in names]
+    todo.sort(key=lambda s: NAMES.index(s[0]))
     Path(output).mkdir(parents=True, exist_ok=True)
     browser = Browser(width, height)
     failed = []
     try:
-        # The debtor's page is seen as the debtor sees it: without the
-        # collector's session, through the signed link alone.
-        todo.sort(key=lambda s: s[0] != "debtor-account-page")
+        # The debtor's page, first, is seen as the debtor sees it: without
+        # the collector's session, through the signed link alone.
         for name, path, then, ready in todo:
             if name != "debtor-account-page" and not browser.logged_in:
                 browser.send(
