@@ -322,10 +322,11 @@ def screens(odoo):
     )
     # The customer of that reminder: its history climbs the ladder.
     partner = action and read(odoo, "recouvrement.action", action, "partner_id")[0]
+    valid = [("revoked", "=", False), ("expires_on", ">=", str(date.today()))]
     access = odoo.first(
         "recouvrement.portal.access",
-        [("is_valid", "=", True), ("partner_id.is_company", "=", True)],
-        [("is_valid", "=", True)],
+        [*valid, ("partner_id.is_company", "=", True)],
+        valid,
     )
     token = access and read(odoo, "recouvrement.portal.access", access, "token")
     form, view = ".o_form_view .o_form_sheet", ".o_view_controller"
