@@ -34,3 +34,4 @@ from . import test_court_file_tour
 
 # --- faults ---
 from . import test_dunning_faults
+from . import test_odoo_internals

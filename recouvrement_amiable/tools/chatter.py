@@ -5,9 +5,29 @@ import logging
 import psycopg2
 
 from odoo import fields
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
+
+# The columns of mail_message the INSERT fills, in the order of its SELECT.
+# tests/test_odoo_internals.py fails when Odoo adds a required column.
+INSERTED_COLUMNS = (
+    "model",
+    "res_id",
+    "body",
+    "message_type",
+    "subtype_id",
+    "is_internal",
+    "author_id",
+    "email_from",
+    "message_id",
+    "date",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
 
 
 def insert_notes(env, model, bodies):
@@ -52,30 +72,27 @@ def _insert(env, model, bodies, res_ids):
     author = env.user.partner_id
     now = fields.Datetime.now()
     env.cr.execute(
-        """
-        INSERT INTO mail_message (
-            model, res_id, body, message_type, subtype_id, is_internal,
-            author_id, email_from, message_id, date, create_uid,
-            create_date, write_uid, write_date
-        )
-        SELECT %(model)s, res_id, body, 'notification', %(subtype)s, TRUE,
-               %(author)s, %(email_from)s, message_id,
-               %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM unnest(%(res_ids)s::int[], %(bodies)s::text[],
-                      %(message_ids)s::text[])
-               AS note(res_id, body, message_id)
-        """,
-        {
-            "model": model,
-            "subtype": env.ref("mail.mt_note").id,
-            "author": author.id,
-            "email_from": author.email_formatted or None,
-            "now": now,
-            "uid": env.uid,
-            "res_ids": res_ids,
-            "bodies": [str(bodies[res_id]) for res_id in res_ids],
-            "message_ids": [
+        SQL(
+            """
+            INSERT INTO mail_message (%(columns)s)
+            SELECT %(model)s, res_id, body, 'notification', %(subtype)s, TRUE,
+                   %(author)s, %(email_from)s, message_id,
+                   %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(bodies)s::text[],
+                          %(message_ids)s::text[])
+                   AS note(res_id, body, message_id)
+            """,
+            columns=SQL(", ").join(map(SQL.identifier, INSERTED_COLUMNS)),
+            model=model,
+            subtype=env.ref("mail.mt_note").id,
+            author=author.id,
+            email_from=author.email_formatted or None,
+            now=now,
+            uid=env.uid,
+            res_ids=res_ids,
+            bodies=[str(bodies[res_id]) for res_id in res_ids],
+            message_ids=[
                 generate_tracking_message_id("message-notify") for _id in res_ids
             ],
-        },
+        )
     )
