@@ -81,15 +81,7 @@ class RecouvrementDoubtfulClosing(models.Model):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for closing in self:
-            closing.journal_id = self.env["account.journal"].search(
-                [
-                    *self.env["account.journal"]._check_company_domain(
-                        closing.company_id
-                    ),
-                    ("type", "=", "general"),
-                ],
-                limit=1,
-            )
+            closing.journal_id = closing.company_id._recouvrement_journal("general")
 
     @api.depends(
         "line_ids.amount_total",

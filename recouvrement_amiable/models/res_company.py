@@ -67,6 +67,17 @@ class ResCompany(models.Model):
         "when none is set on the customer.",
     )
 
+    def _recouvrement_journal(self, journal_type):
+        """The company's first journal of ``journal_type`` ("sale",
+        "general"): where the add-on's wizards and closings post by default."""
+        Journal = self.env["account.journal"]
+        if not self:
+            return Journal
+        return Journal.search(
+            [*Journal._check_company_domain(self), ("type", "=", journal_type)],
+            limit=1,
+        )
+
     def _recouvrement_default_policy(self, debtor_type):
         """The company's default policy for a professional or consumer debtor."""
         self.ensure_one()

@@ -368,11 +368,10 @@ class ResPartner(models.Model):
         ]
         return action
 
-    def action_recouvrement_transmit_to_agency(self):
-        """The customer's overdue invoices not yet with an agency, in the
-        "Transmit to agency" wizard."""
-        self.ensure_one()
-        moves = self.env["account.move"].search(
+    def _recouvrement_overdue_invoices(self, domain=()):
+        """The customer's posted overdue invoices in the current company,
+        with ``domain`` on top (wizards opened from the customer)."""
+        return self.env["account.move"].search(
             [
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.env.company.id),
@@ -380,8 +379,16 @@ class ResPartner(models.Model):
                 ("state", "=", "posted"),
                 ("amount_residual", ">", 0),
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
-                ("recouvrement_with_agency", "=", False),
+                *domain,
             ]
+        )
+
+    def action_recouvrement_transmit_to_agency(self):
+        """The customer's overdue invoices not yet with an agency, in the
+        "Transmit to agency" wizard."""
+        self.ensure_one()
+        moves = self._recouvrement_overdue_invoices(
+            [("recouvrement_with_agency", "=", False)]
         )
         return self.env["recouvrement.case.transmit"]._action_open(moves)
 
@@ -492,14 +499,8 @@ class ResPartner(models.Model):
         """A court file of the customer's overdue invoices that no agency or
         payment plan holds and no other court file has."""
         self.ensure_one()
-        moves = self.env["account.move"].search(
+        moves = self._recouvrement_overdue_invoices(
             [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
                 ("recouvrement_judicial", "=", False),
                 ("recouvrement_with_agency", "=", False),
             ]

@@ -98,15 +98,7 @@ class RecouvrementPenaltyInvoice(models.TransientModel):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [
-                    *self.env["account.journal"]._check_company_domain(
-                        wizard.company_id
-                    ),
-                    ("type", "=", "sale"),
-                ],
-                limit=1,
-            )
+            wizard.journal_id = wizard.company_id._recouvrement_journal("sale")
 
     @api.depends("move_ids", "date")
     def _compute_claims(self):

@@ -60,15 +60,7 @@ class RecouvrementWriteOff(models.TransientModel):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [
-                    *self.env["account.journal"]._check_company_domain(
-                        wizard.company_id
-                    ),
-                    ("type", "=", "general"),
-                ],
-                limit=1,
-            )
+            wizard.journal_id = wizard.company_id._recouvrement_journal("general")
 
     def _check(self):
         moves = self.move_ids
