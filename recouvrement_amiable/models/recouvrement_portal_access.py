@@ -57,9 +57,10 @@ class RecouvrementPortalAccess(models.Model):
 
     @api.depends("token")
     def _compute_url(self):
-        base_url = self.get_base_url()
+        # Each link at its own company's address (get_base_url is per record;
+        # the reminders of a run compute the links of a whole batch at once).
         for access in self:
-            access.url = f"{base_url}{ACCESS_PATH}{access.token}"
+            access.url = f"{access.get_base_url()}{ACCESS_PATH}{access.token}"
 
     def action_revoke(self):
         self.write({"revoked": True})

@@ -24,12 +24,20 @@ class TestReminderBodies(RecouvrementCommon):
         invoices = self.invoice(self.debtor, 1234.56, days_late=8) + self.invoice(
             self.consumer, 99.9, days_late=12
         )
-        actions = self.run_dunning()
+        # The run renders the batch in one go, without falling back on
+        # Odoo's record-by-record method (which logs a warning).
+        with self.assertNoLogs(
+            "odoo.addons.recouvrement_amiable.models.mail_template", "WARNING"
+        ):
+            actions = self.run_dunning()
         self.assertEqual(len(actions), 2)
         Template = self.env["mail.template"]
+        # Nothing computed one by one left in the cache.
+        self.env.invalidate_all()
         for template in actions.level_id.mail_template_id:
-            batch = Template._render_template_qweb(
-                template.body_html, "recouvrement.action", actions.ids
+            # The batch path itself, not its fallback on Odoo's method.
+            batch = Template._render_template_qweb_once(
+                template.body_html, "recouvrement.action", actions.ids, None, {}
             )
             # Odoo's own method, record by record.
             one_by_one = {
@@ -44,6 +52,9 @@ class TestReminderBodies(RecouvrementCommon):
                     lambda m, a=action: m.partner_id == a.partner_id
                 )
                 self.assertIn(invoice.name, batch[action.id])
+                # Each debtor's own account page link.
+                self.assertTrue(action.portal_access_id)
+                self.assertIn(action.portal_access_id.token, batch[action.id])
         # The e-mails the run queued (tables read for the whole batch) list
         # each debtor's own invoice, with its amounts, and only it.
         for action in actions:
