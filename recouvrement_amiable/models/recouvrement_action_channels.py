@@ -71,8 +71,9 @@ class RecouvrementActionChannels(models.AbstractModel):
 
     def _perform_batches(self):
         todo = self
-        # --- debtor page --- every reminder carries the account page link.
-        todo._ensure_portal_access()
+        # --- debtor page --- every reminder carries the account page link;
+        # an agency proposal does not reach the debtor and gets none.
+        todo.filtered(lambda a: a.level_id.channel != "agency")._ensure_portal_access()
         now = fields.Datetime.now()
         chains = {
             action.id: list(fallback_channels(action.level_id.channel))

@@ -203,6 +203,8 @@ class TestDunningRun(RecouvrementCommon):
             {invoice: self.levels[60], second: self.env["recouvrement.level"]},
         )
         self.assertEqual(action.activity_id.user_id, self.collector)
+        # An internal proposal: no account page link is made for it.
+        self.assertFalse(action.portal_access_id)
         with freeze_time("2026-11-24 09:00:00"):
             following = self.run_dunning(TODAY + timedelta(days=1))
         self.assertEqual(following.level_id, self.levels[7])
