@@ -140,8 +140,9 @@ class RecouvrementActionChannels(models.AbstractModel):
         """Reminders marked done when their SMS or e-mail was queued, whose
         message then failed (``reasons``: {mail_message_id: reason}): they
         fail with the reason, and the next channel of their level's chain is
-        tried at once. When that try itself breaks, they stay failed for the
-        next run."""
+        tried at once. When that try itself breaks, or while a dunning run
+        holds the run's lock (it may be planning these debtors), they stay
+        failed for the next run."""
         label = dict(CHANNELS)[channel]
         actions = self.search(
             [
@@ -166,6 +167,15 @@ class RecouvrementActionChannels(models.AbstractModel):
                 failed_channels[action.id] = list(chain[: chain.index(channel) + 1])
                 retry |= action
         actions = retry
+        # The next channel under the run's lock, as a run performs them.
+        if actions and not self.env["recouvrement.run"]._try_lock():
+            _logger.info(
+                "reminders %s: a dunning run is in progress; the next run tries "
+                "the channel after the %s",
+                actions.ids,
+                label,
+            )
+            return
         for company, group in actions.grouped("company_id").items():
             try:
                 with self.env.cr.savepoint():

@@ -205,6 +205,41 @@ class TestDunningFaults(RecouvrementCommon):
         # The other reminder is untouched.
         self.assertEqual((email.state, email.failure_reason), ("done", False))
 
+    def test_sms_provider_error_during_a_run_waits_for_the_next_run(self):
+        """While a dunning run holds the run's lock, the failed SMS is not
+        followed by an e-mail from the SMS queue: the reminder stays failed
+        and the next run sends it again."""
+        sms_action = self.waiting(self.consumer, self.consumer_levels[20], 150.0, 21)
+        self.run_dunning()
+        first_message = sms_action.mail_message_id
+        # Another worker's run holds the lock (this test's transaction took
+        # it for its own run above: the lock itself is tested in TestRunLock).
+        Run = type(self.env["recouvrement.run"])
+        with patch.object(Run, "_try_lock", lambda self: False):
+            self.send_sms_queue("insufficient_credit")
+        self.assertEqual(
+            (sms_action.state, sms_action.channel, sms_action.failure_reason),
+            ("failed", "sms", "SMS: provider error: Insufficient Credit"),
+        )
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "res.partner"), ("res_id", "=", self.consumer.id)])
+        )
+        # The run's lock is free: the next run sends the SMS again.
+        self.run_dunning()
+        self.assertEqual(
+            (sms_action.state, sms_action.channel, sms_action.failure_reason),
+            ("done", "sms", False),
+        )
+        self.assertNotEqual(sms_action.mail_message_id, first_message)
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "=", sms_action.mail_message_id.id)])
+        )
+        self.assertEqual((sms.state, sms.number), ("outgoing", "+33781223344"))
+
     def test_sms_provider_error_without_email_goes_to_a_letter(self):
         self.consumer.write(
             {
