@@ -111,7 +111,8 @@ class RecouvrementKpi(models.AbstractModel):
     @api.model
     def _figures_receivables(self, companies, date_from, date_to, filters):
         """DSO (count-back, and simple) per month over the 12 months ending
-        with ``date_to``'s, and the CEI of each month."""
+        with ``date_to``'s, the CEI of each month, and the CEI of the period
+        from ``date_from`` to ``date_to``."""
         starts = rules.month_starts(date_to, 12)
         # History for the count-back of the oldest month: 12 more months.
         history = rules.month_starts(starts[0] - timedelta(days=1), 12) + starts
@@ -119,6 +120,11 @@ class RecouvrementKpi(models.AbstractModel):
         domain = self._line_domain(companies, filters)
         opening = Line._read_group(
             domain + [("date", "<", history[0])], aggregates=["balance:sum"]
+        )[0][0]
+        # What was receivable when the period started (it may start in the
+        # middle of a month).
+        period_opening = Line._read_group(
+            domain + [("date", "<", date_from)], aggregates=["balance:sum"]
         )[0][0]
         movements = dict(
             Line._read_group(
@@ -182,15 +188,22 @@ class RecouvrementKpi(models.AbstractModel):
             "sales": period_sales,
             "dso": months[-1]["dso"],
             "dso_simple": rules.dso_simple(receivables, period_sales, period_days),
-            "cei": months[-1]["cei"],
+            # Not the month of date_to's: a period of several months, or
+            # starting in the middle of one, has its own.
+            "cei": rules.cei(
+                period_opening or 0.0,
+                period_sales,
+                receivables,
+                not_due[starts[-1]],
+            ),
             "months": months,
         }
 
     @api.model
     def _not_due_at_month_ends(self, companies, starts, date_to, filters):
         """{month start: receivables not yet due at the month's end}: from
-        the month's last snapshot when one exists (a snapshot counts what
-        was open), else the amounts invoiced by then and due after."""
+        the month's snapshot taken on its last day when one exists (a
+        snapshot counts what was open), else from the journal items."""
         Snapshot = self.env["recouvrement.kpi.snapshot"]
         result = {}
         last_runs = dict(
@@ -220,32 +233,31 @@ class RecouvrementKpi(models.AbstractModel):
             if snapshot_dates and not filters
             else {}
         )
-        Line = self.env["account.move.line"]
         domain = self._line_domain(companies, filters) + [("balance", ">", 0)]
-        # Invoiced by the end of a whole month and due after it: due in a
-        # later month. One query for the months, one for the current one.
-        groups = Line._read_group(
-            domain + [("date", "<=", date_to), ("date_maturity", ">=", starts[0])],
-            groupby=["date:month", "date_maturity:month"],
-            aggregates=["balance:sum"],
-        )
         for start in starts:
             end = min(rules.month_end(start), date_to)
             day = last_runs.get(start)
             if day and day in from_snapshots and day == end:
                 result[start] = from_snapshots[day]
-            elif end == rules.month_end(start):
-                result[start] = sum(
-                    amount
-                    for month, due_month, amount in groups
-                    if due_month and month <= start < due_month
-                )
             else:
-                result[start] = Line._read_group(
-                    domain + [("date", "<=", end), ("date_maturity", ">", end)],
-                    aggregates=["balance:sum"],
-                )[0][0]
+                result[start] = self._open_not_due(domain, end)
         return result
+
+    @api.model
+    def _open_not_due(self, domain, day):
+        """What the receivable lines of ``domain`` had open and not yet due
+        at the end of ``day``: their amounts less what was matched with them
+        by then (the date of a match is its later line's, as in Odoo's aged
+        receivable). An invoice paid before its due date is not counted."""
+        not_due = domain + [("date", "<=", day), ("date_maturity", ">", day)]
+        invoiced = self.env["account.move.line"]._read_group(
+            not_due, aggregates=["balance:sum"]
+        )[0][0]
+        matched = self.env["account.partial.reconcile"]._read_group(
+            [("debit_move_id", "any", not_due), ("max_date", "<=", day)],
+            aggregates=["amount:sum"],
+        )[0][0]
+        return (invoiced or 0.0) - (matched or 0.0)
 
     # ------------------------------------------------------------------
     # Overdue by age and level, today and in the snapshots

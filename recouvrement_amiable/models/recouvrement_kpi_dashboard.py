@@ -45,7 +45,14 @@ class RecouvrementKpiDashboard(models.TransientModel):
     dso_simple = fields.Float(
         string="DSO, simple formula", compute="_compute_figures", digits=(16, 1)
     )
-    cei = fields.Float(string="CEI (%)", compute="_compute_figures", digits=(16, 2))
+    cei = fields.Float(
+        string="CEI (%)",
+        compute="_compute_figures",
+        digits=(16, 2),
+        help="Collection effectiveness index of the period: what was collected "
+        "of what could be (receivables at its start plus its sales, less what "
+        "is not yet due at its end).",
+    )
     receivables = fields.Monetary(compute="_compute_figures")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_figures")
     overdue_count = fields.Integer(

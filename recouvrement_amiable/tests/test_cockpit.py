@@ -114,7 +114,8 @@ class TestCockpit(RecouvrementCommon):
         self.assertEqual(fig["dso"], 84.0)
         # Simple: 3,500 / 2,500 × 54 days.
         self.assertEqual(fig["dso_simple"], 75.6)
-        # CEI of November: (6,500 + 0 − 3,500) / (6,500 + 0 − 500 not due).
+        # CEI of the period: (4,000 open on 1 October + 2,500 − 3,500) /
+        # (4,000 + 2,500 − 500 not due).
         self.assertEqual(fig["cei"], 50.0)
         months = {m["month"]: m for m in fig["months"]}
         self.assertEqual(len(months), 12)
@@ -127,6 +128,15 @@ class TestCockpit(RecouvrementCommon):
         # CEI of October: (4,000 + 2,500 − 6,500) / (4,000 + 2,500 − 2,500
         # not due on 31 October: B and C) = 0 %.
         self.assertEqual(october["cei"], 0.0)
+        # CEI of November: (6,500 + 0 − 3,500) / (6,500 + 0 − 500 not due).
+        self.assertEqual(months[date(2026, 11, 1)]["cei"], 50.0)
+        # A period starting after the 1,000 € paid on 10 November has its own
+        # CEI, not November's: (5,500 + 0 − 3,500) / (5,500 + 0 − 500) = 40 %.
+        late = self.env["recouvrement.kpi"]._figures(
+            self.company, date(2026, 11, 11), TODAY
+        )
+        self.assertEqual(late["cei"], 40.0)
+        self.assertEqual(late["months"][-1]["cei"], 50.0)
 
         overdue = fig["overdue"]
         self.assertAlmostEqual(overdue["amount"], 3000.0, places=2)
@@ -221,6 +231,27 @@ class TestCockpit(RecouvrementCommon):
         self.assertEqual(
             fig["penalties"],
             {"invoiced": 0.0, "collected": 0.0, "collected_rate": 0.0},
+        )
+
+    def test_cei_counts_what_was_open_and_not_due(self):
+        """Without a snapshot on the month's last day, what was not yet due
+        is what was still open then: an invoice paid in part before its due
+        date counts for its remainder only."""
+        self.pay(self.inv_c, 200, date(2026, 10, 28))
+        fig = self.env["recouvrement.kpi"]._figures(self.company, self.date_from, TODAY)
+        october = {m["month"]: m for m in fig["months"]}[date(2026, 10, 1)]
+        self.assertAlmostEqual(october["receivables"], 6300.0, places=2)
+        # (4,000 + 2,500 − 6,300) / (4,000 + 2,500 − 2,300 not due and open
+        # on 31 October: B 2,000 and the 300 left of C) = 4.76 %.
+        self.assertEqual(october["cei"], 4.76)
+        self.assertAlmostEqual(
+            self.env["recouvrement.kpi"]._open_not_due(
+                self.env["recouvrement.kpi"]._line_domain(self.company, {})
+                + [("balance", ">", 0)],
+                date(2026, 10, 31),
+            ),
+            2300.0,
+            places=2,
         )
 
     def test_filters(self):
