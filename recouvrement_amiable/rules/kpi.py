@@ -74,10 +74,12 @@ def rate(part, whole, digits=2):
 
     >>> rate(150, 600)
     25.0
+    >>> rate(-1e-12, 600)  # never "-0.00"
+    0.0
     """
     if not whole:
         return 0.0
-    return round_half_up(100.0 * part / whole, digits)
+    return round_half_up(100.0 * part / whole, digits) + 0.0
 
 
 def change(current, previous, digits=2):
