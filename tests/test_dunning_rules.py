@@ -144,6 +144,27 @@ def test_internal_top_level_does_not_carry_other_invoices():
     assert reminder.invoice_levels == {1: AGENCY.id, 2: None}
 
 
+def test_held_notice_waits_while_lower_rungs_go_out():
+    """A formal notice went out less than the policy's gap ago: an invoice
+    due for the notice waits at its level and is listed in the reminder of
+    an invoice climbing to a lower rung."""
+    invoices = [
+        invoice(46, residual=800, level=LETTER, id_=1),  # due for the notice
+        invoice(8, residual=300, id_=2),  # climbs to the first e-mail
+    ]
+    reminder = plan_reminder(LADDER, invoices, TODAY, held_level_ids={NOTICE.id})
+    assert reminder.level == EMAIL
+    assert reminder.invoice_levels == {1: LETTER.id, 2: EMAIL.id}
+    # Alone, it sends nothing until the gap has passed...
+    assert (
+        plan_reminder(LADDER, invoices[:1], TODAY, held_level_ids={NOTICE.id}) is None
+    )
+    # ...then the notice lists both.
+    reminder = plan_reminder(LADDER, invoices, TODAY)
+    assert reminder.level == NOTICE
+    assert reminder.invoice_levels == {1: NOTICE.id, 2: EMAIL.id}
+
+
 # --- totals per currency -----------------------------------------------------
 
 EUR, USD, CHF = 1, 2, 3

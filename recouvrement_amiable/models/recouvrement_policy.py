@@ -70,6 +70,14 @@ class RecouvrementPolicy(models.Model):
         default=6,
         help="Maximum contacts with a debtor over any 30 days (0: no limit).",
     )
+    notice_gap_days = fields.Integer(
+        string="Days between two formal notices",
+        default=30,
+        help="A debtor who received a formal notice less than this many days "
+        "ago receives no other: an invoice reaching the formal notice meanwhile "
+        "waits at its level, and the next formal notice lists it (0: no "
+        "minimum).",
+    )
     no_contact_rest_days = fields.Boolean(
         string="No calls or SMS on rest days",
         default=True,
@@ -134,10 +142,30 @@ class RecouvrementPolicy(models.Model):
                     ) from error
 
     @api.constrains(
-        "min_days_between_contacts", "max_contacts_7_days", "max_contacts_30_days"
+        "min_days_between_contacts",
+        "max_contacts_7_days",
+        "max_contacts_30_days",
+        "notice_gap_days",
     )
     def _check_limits(self):
         for policy in self:
+            if (
+                min(
+                    policy.min_days_between_contacts,
+                    policy.max_contacts_7_days,
+                    policy.max_contacts_30_days,
+                    policy.notice_gap_days,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: days between contacts, contacts "
+                        "allowed and days between two formal notices cannot be "
+                        "negative.",
+                        policy=policy.name,
+                    )
+                )
             if (
                 policy.max_contacts_7_days
                 and policy.max_contacts_30_days
@@ -172,6 +200,12 @@ class RecouvrementPolicy(models.Model):
     def _recouvrement_internal_level_ids(self):
         """Levels that do not contact the debtor (agency proposals)."""
         return set(self.level_ids.filtered(lambda lv: lv.channel == "agency").ids)
+
+    def _recouvrement_notice_level_ids(self):
+        """Levels that send a formal notice."""
+        return set(
+            self.level_ids.filtered(lambda lv: lv.channel == "formal_notice").ids
+        )
 
     # ------------------------------------------------------------------
     # The run

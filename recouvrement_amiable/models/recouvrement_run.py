@@ -319,6 +319,21 @@ class RecouvrementRun(models.Model):
                 "recouvrement_prescription_date",
             ]
         )
+        # The day of each debtor's last formal notice sent (or being sent):
+        # no other before the policy's gap (notice_gap_days).
+        last_notice = {
+            (company.id, partner.id): day
+            for company, partner, day in Action._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("channel", "=", "formal_notice"),
+                    ("state", "in", PERFORMED_STATES),
+                    ("recouvrement_import", "!=", "placement"),
+                ],
+                groupby=["company_id", "partner_id"],
+                aggregates=["planned_date:max"],
+            )
+        }
         blocked = moves._recouvrement_blocking_reasons(on_date)
         paused = moves._recouvrement_paused_days(on_date)
         forced = moves._recouvrement_forced_levels()
@@ -359,14 +374,19 @@ class RecouvrementRun(models.Model):
                 ladders[policy.id] = (
                     policy._recouvrement_rule_levels(),
                     policy._recouvrement_internal_level_ids(),
+                    policy._recouvrement_notice_level_ids(),
                 )
-            rule_levels, internal_level_ids = ladders[policy.id]
+            rule_levels, internal_level_ids, notice_level_ids = ladders[policy.id]
+            notice_day = last_notice.get(key)
             reminder = plan_reminder(
                 rule_levels,
                 open_invoices,
                 on_date,
                 skip_delay=key in skip_delay,
                 internal_level_ids=internal_level_ids,
+                held_level_ids=notice_level_ids
+                if notice_day and (on_date - notice_day).days < policy.notice_gap_days
+                else (),
             )
             if not reminder:
                 continue

@@ -96,7 +96,14 @@ def next_level(levels, invoice, on_date, debtor_total, skip_delay=False):
     return None
 
 
-def plan_reminder(levels, invoices, on_date, skip_delay=False, internal_level_ids=()):
+def plan_reminder(
+    levels,
+    invoices,
+    on_date,
+    skip_delay=False,
+    internal_level_ids=(),
+    held_level_ids=(),
+):
     """The reminder a debtor is due on ``on_date`` for its open ``invoices``.
 
     Returns None when no invoice climbs a rung. Otherwise the reminder is at
@@ -105,7 +112,10 @@ def plan_reminder(levels, invoices, on_date, skip_delay=False, internal_level_id
     current level when it does not climb). When the highest rung is an
     internal one (``internal_level_ids``: e.g. proposing the file to an
     agency, the debtor is not contacted), only the invoices reaching it climb;
-    the others keep their level and climb at a later run.
+    the others keep their level and climb at a later run. An invoice due
+    for one of the ``held_level_ids`` (e.g. a formal notice while the last
+    one is too recent) waits at its level: it is listed, and climbs at a
+    later run.
     """
     levels = sorted(levels, key=lambda level: (level.sequence, level.days, level.id))
     by_id = {level.id: level for level in levels}
@@ -116,7 +126,7 @@ def plan_reminder(levels, invoices, on_date, skip_delay=False, internal_level_id
         # is overdue.
         total = overdue_total if days_late(invoice, on_date) > 0 else invoice.residual
         level = next_level(levels, invoice, on_date, total, skip_delay)
-        if level:
+        if level and level.id not in held_level_ids:
             climbing[invoice.id] = level
     if not climbing:
         return None

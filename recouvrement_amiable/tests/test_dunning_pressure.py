@@ -54,6 +54,40 @@ class TestPressureAndPromises(RecouvrementCommon):
         # The contact of the 17th leaves the window on the 24th (00:00 Paris).
         self.assertEqual(action.scheduled_at, datetime(2026, 11, 23, 23, 0))
 
+    @freeze_time(NOW)
+    def test_one_formal_notice_per_gap(self):
+        """A debtor who received a formal notice 10 days ago gets no other
+        for an invoice reaching it since: that invoice waits at its letter
+        until the policy's gap has passed, then the notice lists both."""
+        self.levels[45].needs_validation = False
+        first = self.invoice(self.debtor, 800.0, days_late=55)
+        self._past_action(
+            self.debtor,
+            first,
+            self.levels[45],
+            datetime(2026, 11, 13, 9),
+            "formal_notice",
+        )
+        second = self.invoice(self.debtor, 600.0, days_late=46)
+        self._past_action(
+            self.debtor, second, self.levels[30], datetime(2026, 11, 6, 9), "letter"
+        )
+        self.assertEqual(self.policy_pro.notice_gap_days, 30)
+        self.assertFalse(self.run_dunning())
+        self.assertEqual(second.recouvrement_level_id, self.levels[30])
+        # With a gap of 10 days, the notice of the 13th is far enough.
+        self.policy_pro.notice_gap_days = 10
+        notice = self.run_dunning()
+        self.assertEqual(
+            (notice.level_id, notice.channel, notice.state),
+            (self.levels[45], "formal_notice", "to_do"),
+        )
+        self.assertEqual(
+            {line.move_id: line.level_id for line in notice.line_ids},
+            {first: self.levels[45], second: self.levels[45]},
+        )
+        self.assertEqual(second.recouvrement_level_id, self.levels[45])
+
     def test_no_sms_on_sunday_nor_outside_hours_nor_holidays(self):
         invoice = self.invoice(self.consumer, 90.0, days_late=21)
         self._past_action(
@@ -97,6 +131,8 @@ class TestPressureAndPromises(RecouvrementCommon):
             self.policy_pro.sms_end = 25.0
         with self.assertRaises(ValidationError):
             self.policy_pro.write({"max_contacts_7_days": 5, "max_contacts_30_days": 3})
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.policy_pro.notice_gap_days = -1
 
     def _call(self):
         invoice = self.invoice(self.debtor, 1500.0, days_late=16)
