@@ -2,7 +2,7 @@
     "name": "Recouvrement amiable",
     "summary": "Amicable debt recovery: dunning levels, automated reminders, "
     "disputes, installment plans and hand-over to collection agencies",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "author": "recouvrement_amiable contributors",
     "license": "LGPL-3",
