@@ -47,7 +47,7 @@ class MailTemplate(models.Model):
             return self._render_template_qweb_once(
                 template_src, model, res_ids, add_context, options or {}
             )
-        except Exception:  # noqa: BLE001 - Odoo's method reports the error its own way
+        except Exception:  # Odoo's method reports the error its own way
             # Said in the log: the fallback renders record by record, many
             # times slower on a run of thousands of reminders.
             _logger.warning(
