@@ -23,7 +23,7 @@ from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, config, format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -32,7 +32,15 @@ _logger = logging.getLogger(__name__)
 # as objid with classid 0.
 RUN_LOCK_KEY = 0x52434F56  # "RCOV"
 CRON_BUDGET_PARAM = "recouvrement_amiable.cron_time_budget"
+# Without the system parameter: 60 s where Odoo sets no time limit on cron
+# jobs (threaded server), else what its cron workers leave (see
+# _cron_default_budget), never under 10 s.
 DEFAULT_CRON_BUDGET = 60.0
+MIN_CRON_BUDGET = 10.0
+# Odoo's cron workers (--workers) ping their watchdog, then sleep up to
+# 60 s + pid % 10 before looking for jobs (odoo/service/server.py,
+# WorkerCron.sleep): that sleep counts against limit_time_real_cron.
+CRON_WORKER_SLEEP = 70.0
 # When the cron's job cursor must stop: Odoo 18 calls a job that reports
 # ``remaining`` up to 10 times in a row in the same worker, on the same
 # cursor, under one time limit (limit_time_real_cron, limit_time_cpu): the
@@ -142,25 +150,48 @@ class RecouvrementRunBatches(models.AbstractModel):
 
     @api.model
     def _cron_time_budget(self):
-        """The cron's time budget in seconds (system parameter)."""
-        raw = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(CRON_BUDGET_PARAM, DEFAULT_CRON_BUDGET)
-        )
+        """The cron's time budget in seconds: the system parameter when set,
+        else what Odoo's time limits leave (_cron_default_budget)."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(CRON_BUDGET_PARAM)
+        if not raw:
+            return self._cron_default_budget()
         try:
             budget = float(raw)
         except (TypeError, ValueError):
             budget = 0.0
         if budget <= 0:
+            default = self._cron_default_budget()
             _logger.warning(
                 "system parameter %s is %r, not a number of seconds: %ss used",
                 CRON_BUDGET_PARAM,
                 raw,
-                DEFAULT_CRON_BUDGET,
+                default,
             )
-            budget = DEFAULT_CRON_BUDGET
+            return default
         return budget
+
+    @api.model
+    def _cron_default_budget(self):
+        """Half of what a pass of Odoo's cron workers may take before its
+        watchdog kills it, the other half left to the other jobs of the pass
+        and to the batch in progress: a worker is killed limit_time_real_cron
+        (-1: limit_time_real) seconds after its last ping, and it sleeps up to
+        CRON_WORKER_SLEEP of them first; it may also use limit_time_cpu
+        seconds of CPU per pass. 25 s with Odoo's defaults (120 s, 60 s).
+        DEFAULT_CRON_BUDGET without workers or without a time limit."""
+        if not config["workers"]:
+            return DEFAULT_CRON_BUDGET
+        timeout = config["limit_time_real_cron"]
+        if timeout == -1:
+            timeout = config["limit_time_real"]
+        budgets = []
+        if timeout and timeout > 0:
+            budgets.append((timeout - CRON_WORKER_SLEEP) / 2)
+        if config["limit_time_cpu"] and config["limit_time_cpu"] > 0:
+            budgets.append(config["limit_time_cpu"] / 2)
+        if not budgets:
+            return DEFAULT_CRON_BUDGET
+        return max(min(budgets), MIN_CRON_BUDGET)
 
     @api.model
     def _cron_deadline(self):

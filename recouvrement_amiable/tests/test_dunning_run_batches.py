@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import format_datetime
+from odoo.tools import config, format_datetime
 
 from ..models import recouvrement_run_batches
 from .common import NOW, TODAY, RecouvrementCommon
@@ -207,12 +207,38 @@ class TestCronTimeBudget(RecouvrementCommon):
 
     def test_budget_from_system_parameter(self):
         Parameter = self.env["ir.config_parameter"].sudo()
-        self.assertEqual(self.Run._cron_time_budget(), 60.0)
+        with patch.dict(config.options, {"workers": 0}):
+            self.assertEqual(self.Run._cron_time_budget(), 60.0)
         Parameter.set_param(recouvrement_run_batches.CRON_BUDGET_PARAM, "25")
         self.assertEqual(self.Run._cron_time_budget(), 25.0)
         Parameter.set_param(recouvrement_run_batches.CRON_BUDGET_PARAM, "soon")
-        with self.assertLogs(BATCHES_LOGGER, "WARNING"):
+        with (
+            patch.dict(config.options, {"workers": 0}),
+            self.assertLogs(BATCHES_LOGGER, "WARNING"),
+        ):
             self.assertEqual(self.Run._cron_time_budget(), 60.0)
+
+    def test_default_budget_from_odoo_worker_limits(self):
+        """Without the system parameter, the budget is what Odoo's cron
+        workers leave: they are killed limit_time_real_cron seconds after
+        their watchdog ping, which they send before sleeping up to 70 s."""
+        limits = {
+            "workers": 2,
+            "limit_time_real": 120,
+            "limit_time_real_cron": -1,
+            "limit_time_cpu": 60,
+        }
+        cases = [
+            ({}, 25.0),  # Odoo's defaults: (120 - 70) / 2
+            ({"limit_time_real_cron": 300}, 30.0),  # then CPU: 60 / 2
+            ({"limit_time_real_cron": 300, "limit_time_cpu": 600}, 115.0),
+            ({"limit_time_real_cron": 80}, 10.0),  # never under 10 s
+            ({"limit_time_real_cron": 0, "limit_time_cpu": 0}, 60.0),  # no limit
+            ({"workers": 0}, 60.0),  # threaded server: no watchdog
+        ]
+        for changes, budget in cases:
+            with patch.dict(config.options, dict(limits, **changes)):
+                self.assertEqual(self.Run._cron_time_budget(), budget, changes)
 
     def test_cron_batches_and_progress(self):
         """Within its budget, one call does every batch, committing and
