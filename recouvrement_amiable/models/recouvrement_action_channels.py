@@ -4,13 +4,17 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import fields, models
-from odoo.tools import email_normalize, format_amount
+from odoo.tools import email_normalize, format_amount, split_every
 
 from ..rules.identifiers import normalize_mobile
 from .recouvrement_level import CHANNELS, fallback_channels
+from .recouvrement_run_batches import _clock
 from .selections import TABLE_MEMO
 
 _logger = logging.getLogger(__name__)
+
+# Documents rendered between two looks at the caller's deadline.
+DOCUMENTS_PER_DEADLINE_CHECK = 5
 
 
 class RecouvrementActionChannels(models.AbstractModel):
@@ -261,7 +265,9 @@ class RecouvrementActionChannels(models.AbstractModel):
         for report, group in statements.grouped(
             lambda a: a.policy_id.statement_report_id
         ).items():
-            docs, errors = self._render_documents(report, group)
+            docs, errors = self._render_documents_in_time(report, group)
+            # Those without their statement in time wait for the hourly job.
+            ready -= self.browse(set(group.ids) - docs.keys() - errors.keys())
             attachments.update(self._attach_documents(docs))
             for action_id, error in errors.items():
                 # --- faults --- wkhtmltopdf missing or crashing: the e-mail
@@ -483,6 +489,33 @@ class RecouvrementActionChannels(models.AbstractModel):
                 subtype_xmlid="mail.mt_note",
             )
 
+    def _render_documents_in_time(self, report, actions):
+        """``_render_documents`` a few actions at a time until the caller's
+        deadline (context ``recouvrement_deadline``, a ``_clock()`` moment:
+        the cron's time budget, "Run now"): wkhtmltopdf takes 1 to 3 s a
+        document, and a worker past Odoo's time limits is killed with all
+        its work. The actions left over go back to waiting, for the hourly
+        job; they are in neither of the dicts returned."""
+        deadline = self.env.context.get("recouvrement_deadline")
+        if deadline is None:
+            return self._render_documents(report, actions)
+        documents, errors = {}, {}
+        postponed = self.browse()
+        for chunk_ids in split_every(DOCUMENTS_PER_DEADLINE_CHECK, actions.ids):
+            if _clock() >= deadline:
+                postponed |= self.browse(chunk_ids)
+                continue
+            docs, errs = self._render_documents(report, self.browse(chunk_ids))
+            documents.update(docs)
+            errors.update(errs)
+        if postponed:
+            postponed.write({"state": "waiting"})
+            _logger.info(
+                "reminders %s: documents left for the hourly job (time budget spent)",
+                postponed.ids,
+            )
+        return documents, errors
+
     def _perform_document(self, actions, now):
         """Letters and formal notices: a PDF on the company letterhead to
         print and post (registered with acknowledgment for a formal notice),
@@ -498,7 +531,7 @@ class RecouvrementActionChannels(models.AbstractModel):
         for report, group in with_report.grouped(
             lambda a: a._document_report()
         ).items():
-            docs, errors = self._render_documents(report, group)
+            docs, errors = self._render_documents_in_time(report, group)
             attachments.update(self._attach_documents(docs))
             for action_id, error in errors.items():
                 failures[action_id] = self.env._(

@@ -3,8 +3,17 @@ from odoo.exceptions import ValidationError
 
 from ..rules.contact_pressure import PressureLimits, parse_windows
 from ..rules.dunning import Level
+from . import recouvrement_run_batches
 
 DEBTOR_TYPES = [("professional", "Professional"), ("consumer", "Consumer")]
+
+# "Run now" in the web request up to this many debtors to examine (a few
+# seconds); beyond, the daily cron is started at once and works in batches
+# within Odoo's time limits (a web worker is killed after 60 s of CPU).
+RUN_NOW_MAX_DEBTORS = 1000
+# Seconds "Run now" spends rendering letters and formal notices (1 to 3 s
+# each with wkhtmltopdf); the others are left to the hourly job.
+RUN_NOW_DOCUMENTS_SECONDS = 30.0
 
 
 class RecouvrementPolicy(models.Model):
@@ -226,9 +235,35 @@ class RecouvrementPolicy(models.Model):
         return run.action_ids
 
     def action_run_now(self):
-        """The "Run now" button: run, then show what was created."""
-        actions = self.run_dunning()
-        return self.env["recouvrement.run"]._action_show_created(actions)
+        """The "Run now" button: run, then show what was created. A run too
+        large for a web request is handed to the daily cron, started at
+        once (see RUN_NOW_MAX_DEBTORS)."""
+        Run = self.env["recouvrement.run"]
+        Run._lock_or_raise()
+        today = fields.Date.context_today(self)
+        debtors = len(Run._gather(today, self.env.companies)[0])
+        if debtors > RUN_NOW_MAX_DEBTORS:
+            # sudo: ir.cron is the administrators'; a collector may start
+            # today's run early, nothing else.
+            self.env.ref("recouvrement_amiable.ir_cron_run_dunning").sudo()._trigger()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "sticky": True,
+                    "message": self.env._(
+                        "%(count)s debtors to examine: today's run has started in "
+                        "the background, in batches (Configuration > Dunning runs "
+                        "shows its progress). Its reminders appear in the worklist "
+                        "as it goes.",
+                        count=debtors,
+                    ),
+                },
+            }
+        deadline = recouvrement_run_batches._clock() + RUN_NOW_DOCUMENTS_SECONDS
+        actions = self.with_context(recouvrement_deadline=deadline).run_dunning()
+        return Run._action_show_created(actions)
 
     def action_view_levels(self):
         self.ensure_one()

@@ -134,6 +134,10 @@ class RecouvrementRun(models.Model):
             actions = self._plan(
                 self.date, {key: debtors[key] for key in chunk}, credits, skip_delay
             )
+            # --- hardening --- documents past the deadline wait for the
+            # hourly job (see _perform_document)
+            if deadline is not None:
+                actions = actions.with_context(recouvrement_deadline=deadline)
             performed = actions._perform_due_now(now)
             remaining -= len(chunk)
             self.write(
@@ -192,21 +196,52 @@ class RecouvrementRun(models.Model):
         return remaining
 
     @api.model
-    def _cron_perform_waiting(self):
-        """Hourly cron: perform the actions whose allowed moment has come."""
+    def _cron_perform_waiting(self, batch_size=200):
+        """Hourly cron: perform the actions whose allowed moment has come,
+        in batches committed one after the other within the cron's time
+        budget (documents past it wait: see _render_documents_in_time);
+        reports what remains to Odoo, which calls it again."""
         # --- hardening --- not while a run performs them
         if not self._try_lock():
             _logger.info("waiting reminders: a dunning run is in progress")
-            return
+            return None
+        deadline = self._cron_deadline()
+        cron = self.env["ir.cron"]
         # sudo: see _cron_run_dunning (recouvrement_run_batches.py).
-        Action = self.env["recouvrement.action"].sudo()
+        Action = (
+            self.env["recouvrement.action"]
+            .sudo()
+            .with_context(recouvrement_deadline=deadline)
+        )
         due = Action.search(
+            [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())],
+            order="scheduled_at, id",
+        )
+        done = 0
+        for ids in split_every(batch_size, due.ids):
+            if recouvrement_run_batches._clock() >= deadline:
+                break
+            for company, actions in Action.browse(ids).grouped("company_id").items():
+                actions.with_context(allowed_company_ids=company.ids)._perform_due_now(
+                    fields.Datetime.now()
+                )
+            done += len(ids)
+            cron._notify_progress(done=done, remaining=len(due) - done)
+            if not self.env.context.get("cron_id"):
+                continue  # a direct call: the transaction is its caller's
+            # Under Odoo's job runner, what is done survives a killed worker.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            # The lock ends with the transaction: take it again.
+            if not self._try_lock():
+                return None
+        # Documents left for lack of time are due again: Odoo calls back.
+        remaining = Action.search_count(
             [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())]
         )
-        for company, actions in due.grouped("company_id").items():
-            actions.with_context(allowed_company_ids=company.ids)._perform_due_now(
-                fields.Datetime.now()
-            )
+        cron._notify_progress(
+            done=max(done, 1) if remaining else done, remaining=remaining
+        )
+        return remaining
 
     @api.model
     def _action_show_created(self, actions):

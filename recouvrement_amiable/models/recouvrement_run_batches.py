@@ -215,7 +215,11 @@ class RecouvrementRunBatches(models.AbstractModel):
         # sudo: the cron's user may not belong to every company; the cron
         # runs the dunning of all of them.
         companies = self.env["res.company"].sudo().search([])
-        Run = self.sudo().with_context(allowed_company_ids=companies.ids)
+        # The deadline in the context too: the actions of earlier runs that
+        # _start performs render their documents only until then.
+        Run = self.sudo().with_context(
+            allowed_company_ids=companies.ids, recouvrement_deadline=deadline
+        )
         if not Run._try_lock():
             _logger.info(
                 "dunning run: another run is in progress; the cron tries "

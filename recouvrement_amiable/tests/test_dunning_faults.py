@@ -4,12 +4,14 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
+from ..models import recouvrement_run_batches
 from ..tools import pdf_split
 from .common import NOW, TODAY, RecouvrementCommon
 
@@ -125,6 +127,25 @@ class TestDunningFaults(RecouvrementCommon):
         self.assertEqual(letter.attachment_id.raw, b"%%PDF %d" % letter.id)
         self.assertEqual(email.state, "done")
         self.assertEqual(len(self.mail_of(email)), 1)
+
+    def test_documents_past_the_deadline_wait_for_the_hourly_job(self):
+        """Past the caller's deadline (the cron's budget, "Run now"), letters
+        are not rendered: they stay waiting, e-mails go on, and the hourly
+        job prepares the letters."""
+        letter = self.waiting(self.debtor, self.levels[30], 300.0, 31)
+        email = self.waiting(self.other, self.levels[7], 200.0, 8)
+        spent = recouvrement_run_batches._clock() - 1
+        (letter | email).with_context(recouvrement_deadline=spent)._perform_due_now(
+            fields.Datetime.now()
+        )
+        self.assertEqual(
+            (letter.state, letter.failure_reason, letter.attachment_id),
+            ("waiting", False, self.env["ir.attachment"]),
+        )
+        self.assertEqual(email.state, "done")
+        self.env["recouvrement.run"]._cron_perform_waiting()
+        self.assertEqual(letter.state, "to_do")
+        self.assertTrue(letter.attachment_id)
 
     def test_wkhtmltopdf_crashing_fails_letters_and_notices_not_emails(self):
         letter = self.waiting(self.debtor, self.levels[30], 300.0, 31)

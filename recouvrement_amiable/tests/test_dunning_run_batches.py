@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config, format_datetime
 
-from ..models import recouvrement_run_batches
+from ..models import recouvrement_policy, recouvrement_run_batches
 from .common import NOW, TODAY, RecouvrementCommon
 
 BATCHES_LOGGER = "odoo.addons.recouvrement_amiable.models.recouvrement_run_batches"
@@ -89,6 +89,46 @@ class TestRunLock(RecouvrementCommon):
         self.assertFalse(other["recouvrement.run"].search([("date", "=", TODAY)]))
         # Taken again by the transaction that holds it.
         self.assertTrue(self.env["recouvrement.run"]._try_lock())
+
+    def test_run_now_shows_what_it_created(self):
+        self.invoice(self.debtor, 500.0, days_late=10)
+        result = self.policy_pro.action_run_now()
+        self.assertEqual(result["res_model"], "recouvrement.action")
+        action = self.env["recouvrement.action"].search(
+            [("partner_id", "=", self.debtor.id)]
+        )
+        self.assertEqual(action.level_id, self.levels[7])
+        # One reminder opens in its form, several in a list (demo data).
+        shown = (
+            [result["res_id"]]
+            if result.get("res_id")
+            else next(value for name, _op, value in result["domain"] if name == "id")
+        )
+        self.assertIn(action.id, shown)
+
+    def test_run_now_hands_a_large_run_to_the_cron(self):
+        """Over RUN_NOW_MAX_DEBTORS debtors, "Run now" starts the daily cron
+        at once instead of running in the web request."""
+        self.invoice(self.debtor, 500.0, days_late=10)
+        cron = self.env.ref("recouvrement_amiable.ir_cron_run_dunning")
+        before = self._last_run_id()
+        with patch.object(recouvrement_policy, "RUN_NOW_MAX_DEBTORS", 0):
+            result = self.policy_pro.with_user(self.collector).action_run_now()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertRegex(
+            result["params"]["message"], r"^\d+ debtors to examine: today's run"
+        )
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search(
+                [("cron_id", "=", cron.id), ("call_at", "<=", NOW)]
+            )
+        )
+        self.assertEqual(self._last_run_id(), before)
+        self.assertFalse(
+            self.env["recouvrement.action"].search(
+                [("partner_id", "=", self.debtor.id)]
+            )
+        )
 
     def test_message_names_the_cron_run_in_progress(self):
         run = self.env["recouvrement.run"].create(
