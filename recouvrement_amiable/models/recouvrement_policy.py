@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 from ..rules.contact_pressure import PressureLimits, parse_windows
 from ..rules.dunning import Level
@@ -257,7 +258,7 @@ class RecouvrementPolicy(models.Model):
                         "the background, in batches (Configuration > Dunning runs "
                         "shows its progress). Its reminders appear in the worklist "
                         "as it goes.",
-                        count=debtors,
+                        count=formatLang(self.env, debtors, digits=0),
                     ),
                 },
             }
