@@ -234,13 +234,26 @@ class RecouvrementRun(models.Model):
             # The lock ends with the transaction: take it again.
             if not self._try_lock():
                 return None
-        # Documents left for lack of time are due again: Odoo calls back.
-        remaining = Action.search_count(
-            [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())]
+        # Out of time: what is still due (documents left over included) is
+        # for the next call. In time: all was tried, and what is still due
+        # cannot go yet (e.g. its interest not computed): the next hour.
+        spent = recouvrement_run_batches._clock() >= deadline
+        remaining = (
+            Action.search_count(
+                [
+                    ("state", "=", "waiting"),
+                    ("scheduled_at", "<=", fields.Datetime.now()),
+                ]
+            )
+            if spent
+            else 0
         )
         cron._notify_progress(
             done=max(done, 1) if remaining else done, remaining=remaining
         )
+        if remaining and done:
+            # On at once, not after the worker's sleep (see _cron_soon).
+            self._cron_soon("recouvrement_amiable.ir_cron_perform_waiting")
         return remaining
 
     @api.model

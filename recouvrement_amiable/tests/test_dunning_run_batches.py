@@ -295,6 +295,13 @@ class TestCronTimeBudget(RecouvrementCommon):
         # Once when the run starts (retries done), then after each batch.
         self.assertEqual(self.calls.count("commit"), 1 + batches)
         self._assert_each_debtor_reminded_once()
+        # Finished in one call: no need to be called again.
+        self.assertFalse(self._triggers("ir_cron_run_dunning"))
+
+    def _triggers(self, xmlid):
+        return self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.env.ref(f"recouvrement_amiable.{xmlid}").id)]
+        )
 
     def test_cron_stops_at_its_budget_and_resumes(self):
         """10 s of budget, 6 s a batch of 2 debtors: each call does two
@@ -305,8 +312,15 @@ class TestCronTimeBudget(RecouvrementCommon):
         )
         remaining = []
         for _call in range(20):
+            triggers = self._triggers("ir_cron_run_dunning")
             remaining.append(self._cron(seconds_per_batch=6.0))
             self.assertEqual(self._progress()[-1][1], remaining[-1])
+            # Debtors remain: the cron asks to be called again at once
+            # (not after its worker's sleep).
+            self.assertEqual(
+                len(self._triggers("ir_cron_run_dunning") - triggers),
+                1 if remaining[-1] else 0,
+            )
             if not remaining[-1]:
                 break
         expected = [
