@@ -172,13 +172,16 @@ class RecouvrementRunBatches(models.AbstractModel):
 
     @api.model
     def _cron_default_budget(self):
-        """Half of what a pass of Odoo's cron workers may take before its
-        watchdog kills it, the other half left to the other jobs of the pass
-        and to the batch in progress: a worker is killed limit_time_real_cron
-        (-1: limit_time_real) seconds after its last ping, and it sleeps up to
+        """A quarter of what a pass of Odoo's cron workers may take before
+        its watchdog kills it: a worker is killed limit_time_real_cron (-1:
+        limit_time_real) seconds after its last ping, and it sleeps up to
         CRON_WORKER_SLEEP of them first; it may also use limit_time_cpu
-        seconds of CPU per pass. 25 s with Odoo's defaults (120 s, 60 s).
-        DEFAULT_CRON_BUDGET without workers or without a time limit."""
+        seconds of CPU per pass. A pass runs every job ready, so the daily
+        run and the hourly job may share one, with Odoo's jobs and the batch
+        or documents in progress at the deadline. 12.5 s with Odoo's defaults
+        (120 s, 60 s): the jobs call themselves again at once (_cron_soon),
+        so a small budget costs little. DEFAULT_CRON_BUDGET without workers
+        or without a time limit."""
         if not config["workers"]:
             return DEFAULT_CRON_BUDGET
         timeout = config["limit_time_real_cron"]
@@ -186,9 +189,9 @@ class RecouvrementRunBatches(models.AbstractModel):
             timeout = config["limit_time_real"]
         budgets = []
         if timeout and timeout > 0:
-            budgets.append((timeout - CRON_WORKER_SLEEP) / 2)
+            budgets.append((timeout - CRON_WORKER_SLEEP) / 4)
         if config["limit_time_cpu"] and config["limit_time_cpu"] > 0:
-            budgets.append(config["limit_time_cpu"] / 2)
+            budgets.append(config["limit_time_cpu"] / 4)
         if not budgets:
             return DEFAULT_CRON_BUDGET
         return max(min(budgets), MIN_CRON_BUDGET)

@@ -269,10 +269,10 @@ class TestCronTimeBudget(RecouvrementCommon):
             "limit_time_cpu": 60,
         }
         cases = [
-            ({}, 25.0),  # Odoo's defaults: (120 - 70) / 2
-            ({"limit_time_real_cron": 300}, 30.0),  # then CPU: 60 / 2
-            ({"limit_time_real_cron": 300, "limit_time_cpu": 600}, 115.0),
-            ({"limit_time_real_cron": 80}, 10.0),  # never under 10 s
+            ({}, 12.5),  # Odoo's defaults: (120 - 70) / 4
+            ({"limit_time_real_cron": 300}, 15.0),  # then CPU: 60 / 4
+            ({"limit_time_real_cron": 300, "limit_time_cpu": 600}, 57.5),
+            ({"limit_time_real_cron": 100}, 10.0),  # never under 10 s
             ({"limit_time_real_cron": 0, "limit_time_cpu": 0}, 60.0),  # no limit
             ({"workers": 0}, 60.0),  # threaded server: no watchdog
         ]
