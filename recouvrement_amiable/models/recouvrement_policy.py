@@ -244,9 +244,7 @@ class RecouvrementPolicy(models.Model):
         today = fields.Date.context_today(self)
         debtors = len(Run._gather(today, self.env.companies)[0])
         if debtors > RUN_NOW_MAX_DEBTORS:
-            # sudo: ir.cron is the administrators'; a collector may start
-            # today's run early, nothing else.
-            self.env.ref("recouvrement_amiable.ir_cron_run_dunning").sudo()._trigger()
+            Run._cron_soon("recouvrement_amiable.ir_cron_run_dunning")
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",

@@ -213,10 +213,7 @@ class RecouvrementRun(models.Model):
             .sudo()
             .with_context(recouvrement_deadline=deadline)
         )
-        due = Action.search(
-            [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())],
-            order="scheduled_at, id",
-        )
+        due = Action.search(self._waiting_due_domain(), order="scheduled_at, id")
         done = 0
         for ids in split_every(batch_size, due.ids):
             if recouvrement_run_batches._clock() >= deadline:
@@ -238,16 +235,7 @@ class RecouvrementRun(models.Model):
         # for the next call. In time: all was tried, and what is still due
         # cannot go yet (e.g. its interest not computed): the next hour.
         spent = recouvrement_run_batches._clock() >= deadline
-        remaining = (
-            Action.search_count(
-                [
-                    ("state", "=", "waiting"),
-                    ("scheduled_at", "<=", fields.Datetime.now()),
-                ]
-            )
-            if spent
-            else 0
-        )
+        remaining = Action.search_count(self._waiting_due_domain()) if spent else 0
         cron._notify_progress(
             done=max(done, 1) if remaining else done, remaining=remaining
         )

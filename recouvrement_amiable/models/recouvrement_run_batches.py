@@ -270,24 +270,32 @@ class RecouvrementRunBatches(models.AbstractModel):
         elif remaining:
             Run._cron_soon("recouvrement_amiable.ir_cron_run_dunning")
         elif Run.env["recouvrement.action"].search_count(
-            [("state", "=", "waiting"), ("scheduled_at", "<=", fields.Datetime.now())],
-            limit=1,
+            Run._waiting_due_domain(), limit=1
         ):
             # Documents left for lack of time: the hourly job now, not in an hour.
             Run._cron_soon("recouvrement_amiable.ir_cron_perform_waiting")
         return remaining
 
     @api.model
-    def _cron_soon(self, xmlid):
-        """Call the cron ``xmlid`` again at once. Odoo reschedules a job that
-        reports work remaining for its worker's next pass, which comes after
-        the worker's sleep (up to 70 s, when only a quarter of it was
-        working); a trigger's notification ends that sleep."""
+    def _cron_soon(self, xmlid, at=None):
+        """Call the cron ``xmlid`` again at ``at``, by default at once. Odoo
+        reschedules a job that reports work remaining for its worker's next
+        pass, which comes after the worker's sleep (up to 70 s, when only a
+        quarter of it was working); a trigger's notification ends that
+        sleep."""
         cron = self.env.ref(xmlid, raise_if_not_found=False)
         if cron:
-            # sudo: ir.cron is the administrators'; any user's run may ask
-            # for its own cron to go on.
-            cron.sudo()._trigger()
+            # sudo: ir.cron is the administrators'; any user's run ("Run
+            # now" included) may ask for its own cron to go on.
+            cron.sudo()._trigger(at)
+
+    @api.model
+    def _waiting_due_domain(self):
+        """Reminders waiting for a moment that has come."""
+        return [
+            ("state", "=", "waiting"),
+            ("scheduled_at", "<=", fields.Datetime.now()),
+        ]
 
     def _cron_lost_lock(self, run):
         """Another run took the lock between two of the cron's transactions:
@@ -302,8 +310,7 @@ class RecouvrementRunBatches(models.AbstractModel):
 
     @api.model
     def _cron_retry_later(self):
-        cron = self.env.ref(
-            "recouvrement_amiable.ir_cron_run_dunning", raise_if_not_found=False
+        self._cron_soon(
+            "recouvrement_amiable.ir_cron_run_dunning",
+            fields.Datetime.now() + timedelta(minutes=5),
         )
-        if cron:
-            cron._trigger(fields.Datetime.now() + timedelta(minutes=5))
